@@ -1,0 +1,1 @@
+"""Pieces shared by every part of the product: settings, labels, formats."""

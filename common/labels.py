@@ -1,0 +1,80 @@
+"""Every label people read, in Vietnamese and English, in one place."""
+from __future__ import annotations
+
+LANGUAGES = ("vi", "en")
+
+KPI_LABELS: dict[str, tuple[str, str]] = {
+    "received_new": ("Mới tiếp nhận trong kỳ", "Newly received"),
+    "received_carried_over": ("Tồn kỳ trước chuyển sang", "Carried over"),
+    "received_total": ("Tổng số tiếp nhận", "Total received"),
+    "received_online": ("Tiếp nhận trực tuyến", "Received online"),
+    "resolved_total": ("Đã giải quyết", "Resolved"),
+    "resolved_early": ("Trước hạn", "Early"),
+    "resolved_on_time": ("Đúng hạn", "On time"),
+    "resolved_late": ("Trễ hạn", "Late"),
+    "pending_total": ("Đang giải quyết", "Pending"),
+    "pending_overdue": ("Đang giải quyết quá hạn", "Pending overdue"),
+    "pending_on_track": ("Đang giải quyết trong hạn", "Pending on track"),
+    "on_time_rate": ("Tỷ lệ đúng và trước hạn", "On-time rate"),
+    "early_rate": ("Tỷ lệ trước hạn", "Early rate"),
+    "late_rate": ("Tỷ lệ trễ hạn", "Late rate"),
+    "online_rate": ("Tỷ lệ hồ sơ trực tuyến", "Online rate"),
+    "full_online_rate": ("Tỷ lệ trực tuyến toàn trình", "Full-online rate"),
+    "cashless_rate": ("Tỷ lệ thanh toán không dùng tiền mặt", "Cashless payment rate"),
+    "online_payment_rate": ("Tỷ lệ thanh toán trực tuyến", "Online payment rate"),
+    "digitised_rate": ("Tỷ lệ số hóa hồ sơ", "Digitisation rate"),
+    "satisfaction_rate": ("Tỷ lệ hài lòng", "Satisfaction rate"),
+}
+
+# Short labels for cards and chart axes.
+KPI_SHORT: dict[str, tuple[str, str]] = {
+    "on_time_rate": ("Đúng hạn", "On time"),
+    "late_rate": ("Trễ hạn", "Late"),
+    "online_rate": ("Trực tuyến", "Online"),
+    "cashless_rate": ("Không tiền mặt", "Cashless"),
+    "satisfaction_rate": ("Hài lòng", "Satisfaction"),
+    "digitised_rate": ("Số hóa", "Digitised"),
+    "received_new": ("Hồ sơ tiếp nhận", "Dossiers received"),
+    "pending_overdue": ("Đang quá hạn", "Pending overdue"),
+}
+
+# Rates where a lower figure is better (colour and arrows flip).
+LOWER_IS_BETTER = frozenset({"late_rate", "pending_overdue", "resolved_late"})
+
+CHANNEL_LABELS: dict[int, tuple[str, str]] = {
+    1: ("Trực tiếp", "In person"), 2: ("Trực tuyến", "Online"), 3: ("Bưu chính công ích", "Postal service"),
+}
+
+UI: dict[str, tuple[str, str]] = {
+    "app_title": ("Trung tâm điều hành – Dịch vụ công", "Operations centre – Public services"),
+    "overview": ("Tổng quan", "Overview"),
+    "province": ("Toàn tỉnh", "Whole province"),
+    "simulated": ("Dữ liệu mô phỏng – không phải số liệu thật", "Simulated data – not real figures"),
+    "period": ("Kỳ báo cáo", "Period"),
+    "target": ("Mục tiêu", "Target"),
+    "vs_previous": ("so với kỳ trước", "vs previous period"),
+    "no_data": ("Không có dữ liệu", "No data"),
+    "trend_title": ("Xu hướng theo tháng", "Monthly trend"),
+    "late_by_field": ("Tỷ lệ trễ hạn theo lĩnh vực", "Late rate by field"),
+    "units_ranked": ("Xếp hạng đơn vị", "Units ranked"),
+    "unknown_unit": ("Không xác định", "Unknown unit"),
+    "unit_itself": ("Cấp tỉnh / trực thuộc", "Unit level itself"),
+    "data_as_of": ("Dữ liệu đến", "Data as of"),
+    "dossiers": ("hồ sơ", "dossiers"),
+    "rate": ("Tỷ lệ", "Rate"),
+    "month": ("Tháng", "Month"),
+    "language": ("English", "Tiếng Việt"),
+    "ranking_metric": ("Chỉ số xếp hạng", "Ranking metric"),
+    "points": ("điểm %", "pp"),
+}
+
+
+def label(key: str, lang: str = "vi", table: dict | None = None) -> str:
+    """The label of ``key`` in ``lang`` (Vietnamese by default)."""
+    entry = (table or UI).get(key) or KPI_LABELS.get(key) or (key, key)
+    return entry[1] if lang == "en" else entry[0]
+
+
+def kpi_label(key: str, lang: str = "vi", short: bool = False) -> str:
+    table = KPI_SHORT if short and key in KPI_SHORT else KPI_LABELS
+    return label(key, lang, table)

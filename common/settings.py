@@ -1,0 +1,53 @@
+"""One typed settings object for the whole product.
+
+Values come from environment variables prefixed ``IOC_`` (or an ``.env`` file
+beside the working directory); nothing else in the code base holds a tunable
+constant. KPI targets live here because provinces set their own.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Targets(BaseSettings):
+    """Targets the province has set itself (fractions 0..1)."""
+
+    on_time_rate: float = 0.99
+    late_rate: float = 0.01
+    online_rate: float = 0.50
+    full_online_rate: float = 0.80
+    cashless_rate: float = 0.50
+    online_payment_rate: float = 0.80
+    digitised_rate: float = 0.80
+    satisfaction_rate: float = 0.85
+
+
+class Settings(BaseSettings):
+    """Product settings, read from ``IOC_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="IOC_", env_file=".env", extra="ignore",
+                                      env_nested_delimiter="__")
+
+    db_path: Path = Path("data/warehouse.duckdb")
+    province_code: str = "72"
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    demo_seed: int = 72
+    due_soon_hours: int = 24
+    freshness_hours: int = 24
+    keep_versions: int = 2
+    cache_type: str = "SimpleCache"
+    cache_redis_url: str | None = None
+    cache_timeout_s: int = 3600
+    targets: Targets = Field(default_factory=Targets)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

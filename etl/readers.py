@@ -1,0 +1,228 @@
+"""Readers for the two export shapes of DATA-CONTRACT.md.
+
+Each reader turns a file into chunks of one canonical frame: the columns of
+``contract.CANONICAL`` as text (blank = null), plus ``row_number`` (1 = first data
+row) and ``raw`` (the row's original values as JSON, kept for quarantine). Typing
+and validation happen later, once, for every shape alike.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from etl import contract
+from etl.errors import RefusedFile
+from etl.text import match_key
+
+CHUNK_ROWS = 500_000
+_READ_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What one streaming pass over a file tells before it is parsed."""
+
+    path: Path
+    sha256: str
+    size: int
+    utf8_error_at: int | None  # byte offset of the first invalid UTF-8 sequence
+    head: bytes                # the first bytes, BOM included
+
+    @property
+    def shape(self) -> str:
+        suffix = self.path.suffix.lower().lstrip(".")
+        return {"txt": "csv", "tsv": "csv", "jsonl": "ndjson", "xls": "xlsx"}.get(suffix, suffix)
+
+
+def inspect_file(path: Path) -> FileFacts:
+    """Hash the file and check its UTF-8 in one pass, without holding it in memory."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    size, error_at, head = 0, None, b""
+    with open(path, "rb") as handle:
+        while block := handle.read(_READ_BYTES):
+            digest.update(block)
+            if not head:
+                head = block[:4096]
+            if error_at is None:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    error_at = size + exc.start
+            size += len(block)
+    if error_at is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            error_at = size
+    return FileFacts(path, digest.hexdigest(), size, error_at, head)
+
+
+def read_export(facts: FileFacts, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+    """Canonical chunks of one export file, or RefusedFile when it cannot be read at all."""
+    name = facts.path.name
+    if facts.size == 0 or not facts.head.strip():
+        raise RefusedFile(name, "tệp rỗng, không có dữ liệu", "the file is empty")
+    readers = {"csv": _read_tabular_text, "xlsx": _read_xlsx, "json": _read_portal_json,
+               "ndjson": _read_portal_json}
+    reader = readers.get(facts.shape)
+    if reader is None:
+        raise RefusedFile(name, f"không nhận dạng được loại tệp '.{facts.shape}' (cần .csv, .xlsx, .json, .ndjson)",
+                          f"unknown file type '.{facts.shape}' (expected .csv, .xlsx, .json, .ndjson)")
+    if facts.shape != "xlsx" and facts.utf8_error_at is not None:
+        raise RefusedFile(
+            name,
+            f"tệp không phải mã UTF-8 (byte lỗi ở vị trí {facts.utf8_error_at}); hãy xuất lại tệp với mã UTF-8",
+            f"the file is not UTF-8 (invalid byte at offset {facts.utf8_error_at}); re-export it as UTF-8")
+    yielded = False
+    for chunk in reader(facts, chunk_rows):
+        yielded = yielded or chunk.height > 0
+        yield chunk
+    if not yielded:
+        raise RefusedFile(name, "tệp có tiêu đề nhưng không có dòng dữ liệu nào", "the file has no data rows")
+
+
+# -- shape A -----------------------------------------------------------------
+
+def detect_delimiter(header_line: str) -> str:
+    """The one of ``,`` ``;`` or tab that splits the header into the most columns."""
+    best, best_count = ",", 0
+    for candidate in (",", ";", "\t"):
+        count = len(next(csv.reader([header_line], delimiter=candidate), []))
+        if count > best_count:
+            best, best_count = candidate, count
+    return best
+
+
+def map_headers(file: str, headers: list[str]) -> dict[str, str]:
+    """Original header → canonical column; refuse the file when a required column is missing."""
+    mapping: dict[str, str] = {}
+    for header in headers:
+        canonical = contract.HEADER_KEYS.get(match_key(header))
+        if canonical and canonical not in mapping.values():
+            mapping[header] = canonical
+    missing = [c.headers[0] for c in contract.TABULAR_COLUMNS if c.required and c.name not in mapping.values()]
+    if missing:
+        names = ", ".join(f"'{m}'" for m in missing)
+        raise RefusedFile(file, f"thiếu cột bắt buộc {names}", f"required column(s) missing: {names}")
+    return mapping
+
+
+def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> pl.DataFrame:
+    """Rename to canonical columns, add the missing ones as null, keep lineage and raw values."""
+    originals = [c for c in frame.columns]
+    frame = frame.with_columns(
+        pl.struct(originals).struct.json_encode().alias("raw"),
+        (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("row_number"),
+    )
+    # A line with nothing in it is not a row (trailing blank lines, Excel's empty rows).
+    blank = pl.all_horizontal(pl.col(originals).str.strip_chars().fill_null("") == "")
+    frame = frame.filter(~blank)
+    columns = [pl.col(orig).str.strip_chars().replace("", None).alias(canon) for orig, canon in mapping.items()]
+    present = set(mapping.values())
+    columns += [pl.lit(None, dtype=pl.String).alias(c) for c in contract.CANONICAL if c not in present]
+    return frame.select(*columns, "row_number", "raw").select(*contract.CANONICAL, "row_number", "raw")
+
+
+def _read_tabular_text(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    text_head = facts.head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    header_line = text_head.splitlines()[0] if text_head else ""
+    delimiter = detect_delimiter(header_line)
+    headers = next(csv.reader(io.StringIO(header_line), delimiter=delimiter))
+    mapping = map_headers(facts.path.name, headers)
+    try:
+        lazy = pl.scan_csv(facts.path, separator=delimiter, infer_schema=False, encoding="utf8",
+                           quote_char='"', truncate_ragged_lines=True)
+        actual = lazy.collect_schema().names()
+        mapping = {a: mapping[h] for a, h in zip(actual, [h for h in headers], strict=False) if h in mapping}
+        first = 1
+        for batch in lazy.collect_batches(chunk_size=chunk_rows):
+            yield _canonical(batch, mapping, first)
+            first += batch.height
+    except pl.exceptions.PolarsError as exc:
+        raise RefusedFile(facts.path.name, f"không đọc được tệp CSV: {exc}", f"cannot parse the CSV: {exc}") from exc
+
+
+def _xlsx_text(series: pl.Series) -> pl.Series:
+    """An Excel column as the text a CSV export would hold (dates ISO, whole numbers without .0)."""
+    dtype = series.dtype
+    if dtype == pl.Datetime or dtype == pl.Date:
+        as_dt = series.cast(pl.Datetime)
+        midnight = as_dt.dt.time() == pl.time(0)
+        return pl.select(
+            pl.when(midnight).then(as_dt.dt.strftime("%Y-%m-%d")).otherwise(as_dt.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        ).to_series().alias(series.name)
+    if dtype.is_float():
+        whole = series == series.floor()
+        return pl.select(
+            pl.when(whole).then(series.cast(pl.Int64, strict=False).cast(pl.String)).otherwise(series.cast(pl.String))
+        ).to_series().alias(series.name)
+    if dtype == pl.Boolean:
+        return series.cast(pl.Int8).cast(pl.String)
+    return series.cast(pl.String)
+
+
+def _read_xlsx(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    name = facts.path.name
+    if not facts.head.startswith(b"PK"):
+        raise RefusedFile(name, "tệp có đuôi .xlsx nhưng không phải tệp Excel", "named .xlsx but not an Excel file")
+    try:
+        frame = pl.read_excel(facts.path, sheet_id=1, engine="calamine", infer_schema_length=None)
+    except Exception as exc:  # fastexcel raises its own error types
+        raise RefusedFile(name, f"không đọc được tệp Excel: {exc}", f"cannot read the Excel file: {exc}") from exc
+    mapping = map_headers(name, frame.columns)
+    frame = frame.select([_xlsx_text(frame[c]) for c in frame.columns])
+    for start in range(0, max(frame.height, 1), chunk_rows):
+        yield _canonical(frame.slice(start, chunk_rows), mapping, start + 1)
+
+
+# -- shape B -----------------------------------------------------------------
+
+_PORTAL_SCHEMA = {field: pl.String for field in contract.PORTAL_FIELDS} | {
+    contract.PORTAL_FEES: pl.List(pl.Struct({"TenPhiLePhi": pl.String, "Gia": pl.String, "HinhThucThu": pl.String})),
+}
+
+
+def _read_portal_json(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    name = facts.path.name
+    first_char = facts.head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if first_char not in (b"[", b"{"):
+        raise RefusedFile(name, "tệp không phải JSON (không bắt đầu bằng '[' hoặc '{')",
+                          "not JSON (does not start with '[' or '{')")
+    try:
+        if first_char == b"[":
+            frame = pl.read_json(facts.path, schema=_PORTAL_SCHEMA)
+        else:
+            frame = pl.read_ndjson(facts.path, schema=_PORTAL_SCHEMA)
+    except pl.exceptions.PolarsError as exc:
+        raise RefusedFile(name, f"JSON hỏng hoặc bị cắt cụt: {exc}",
+                          f"broken or truncated JSON: {exc}") from exc
+    present = [f for f in contract.PORTAL_REQUIRED if frame[f].null_count() < frame.height]
+    missing = [f for f in contract.PORTAL_REQUIRED if f not in present]
+    if frame.height and missing:
+        names = ", ".join(missing)
+        raise RefusedFile(name, f"thiếu trường bắt buộc {names}", f"required field(s) missing: {names}")
+    for start in range(0, max(frame.height, 1), chunk_rows):
+        yield _portal_canonical(frame.slice(start, chunk_rows), start + 1)
+
+
+def _portal_canonical(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    fees = pl.col(contract.PORTAL_FEES)
+    fee_total = (
+        pl.when(fees.list.len() > 0)
+        .then(fees.list.eval(pl.element().struct.field("Gia")).list.join("+"))
+        .otherwise(None)
+    )
+    return frame.select(
+        *[pl.col(src).str.strip_chars().replace("", None).alias(dst) for src, dst in contract.PORTAL_FIELDS.items()],
+        fee_total.alias("fee"),
+        (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("row_number"),
+        pl.struct(pl.all()).struct.json_encode().alias("raw"),
+    ).select(*contract.CANONICAL, "row_number", "raw")

@@ -1,0 +1,1 @@
+"""The warehouse: DuckDB schema, migrations, SQL models and the one KPI query layer."""

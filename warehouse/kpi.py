@@ -1,0 +1,109 @@
+"""The one query layer: every KPI of KPI.md for any slice, by period and by dimension.
+
+Pages, the API, the weekly email and the CLI all call these functions; the
+formulas themselves live in ``sql/queries/kpi.sql``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
+
+import duckdb
+
+from warehouse.slice import Slice, as_of_instant
+from warehouse.sql import sql
+
+# KPI.md's count and rate tables, in its order: the keys of the CLI's and API's JSON.
+COUNT_KEYS = (
+    "received_new", "received_carried_over", "received_total", "received_online", "resolved_total",
+    "resolved_early", "resolved_on_time", "resolved_late", "pending_total", "pending_overdue",
+    "pending_on_track",
+)
+RATE_KEYS = (
+    "on_time_rate", "early_rate", "late_rate", "online_rate", "full_online_rate", "cashless_rate",
+    "online_payment_rate", "digitised_rate", "satisfaction_rate",
+)
+KPI_KEYS = COUNT_KEYS + RATE_KEYS
+# Extra figures the query returns for charts and the Decision 766 estimate.
+DETAIL_KEYS = ("rated_total", "rated_dissatisfied", "dissatisfied_rate", "fee_base", "fee_amount",
+               "cashless_amount", "full_online_base")
+DIMENSIONS = ("none", "field", "agency", "handling_level", "channel", "procedure", "unit_child")
+
+
+def unit_depth(con: duckdb.DuckDBPyConnection, unit: str | None) -> int | None:
+    """The depth of ``unit`` in the hierarchy (1 = province); the pseudo-unit ``_unknown`` is 2."""
+    if unit is None:
+        return None
+    if unit == "_unknown":
+        return 2
+    row = con.execute("select depth from unit_paths where code = ?", [unit]).fetchone()
+    if row is None:
+        raise ValueError(f"unknown unit code: {unit!r}")
+    return row[0]
+
+
+def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice,
+            group_by: str, now: datetime | None) -> dict:
+    if group_by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension: {group_by!r}")
+    return {
+        "period_from": [p[0] for p in periods],
+        "period_to": [p[1] for p in periods],
+        "as_of": [as_of_instant(p[1], now) for p in periods],
+        "unit": s.unit, "unit_depth": unit_depth(con, s.unit) or 1,
+        "field": s.field, "agency": s.agency, "handling_level": s.handling_level,
+        "channel": s.channel, "procedure": s.procedure, "group_by": group_by,
+    }
+
+
+def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice,
+               group_by: str = "none", now: datetime | None = None) -> list[dict]:
+    """Rows of (period_idx, group_key, every count and rate) for each period and group."""
+    cursor = con.execute(sql("queries/kpi"), _params(con, periods, s, group_by, now))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def empty_kpis() -> dict:
+    """The figures of a slice with no dossiers: zero counts, null rates."""
+    counts = dict.fromkeys(COUNT_KEYS + ("rated_total", "rated_dissatisfied", "fee_base", "fee_amount",
+                                         "cashless_amount", "full_online_base"), 0)
+    return counts | dict.fromkeys(RATE_KEYS + ("dissatisfied_rate",))
+
+
+def kpis(con: duckdb.DuckDBPyConnection, s: Slice, now: datetime | None = None) -> dict:
+    """All KPIs of one slice (KPI.md keys plus the detail keys)."""
+    rows = query_kpis(con, [(s.date_from, s.date_to)], s, now=now)
+    figures = rows[0] if rows else empty_kpis()
+    return {k: figures[k] for k in KPI_KEYS + DETAIL_KEYS}
+
+
+def kpi_json(figures: dict) -> dict:
+    """Exactly KPI.md's keys, in its order (what the CLI and API print)."""
+    return {k: figures[k] for k in KPI_KEYS}
+
+
+def kpis_by(con: duckdb.DuckDBPyConnection, s: Slice, dimension: str, now: datetime | None = None) -> list[dict]:
+    """KPIs of the slice grouped by one dimension; ``group_key`` names the group."""
+    rows = query_kpis(con, [(s.date_from, s.date_to)], s, group_by=dimension, now=now)
+    return [{"group_key": r["group_key"]} | {k: r[k] for k in KPI_KEYS + DETAIL_KEYS} for r in rows]
+
+
+def kpis_over(con: duckdb.DuckDBPyConnection, s: Slice, periods: Sequence[tuple[date, date]],
+              now: datetime | None = None) -> list[dict]:
+    """KPIs of the slice's filters for each of several periods (trends), in order; empty periods included."""
+    rows = {r["period_idx"]: r for r in query_kpis(con, periods, s, now=now)}
+    return [{"period_from": p[0], "period_to": p[1]} | {k: rows.get(i, empty_kpis())[k] for k in KPI_KEYS + DETAIL_KEYS}
+            for i, p in enumerate(periods, start=1)]
+
+
+def compare(con: duckdb.DuckDBPyConnection, s: Slice, now: datetime | None = None) -> tuple[dict, dict]:
+    """The slice's KPIs and those of the previous period of the same length, in one query."""
+    prev = s.previous()
+    current, before = kpis_over(con, s, [(s.date_from, s.date_to), (prev.date_from, prev.date_to)], now)
+    return current, before
+
+
+__all__ = ["COUNT_KEYS", "RATE_KEYS", "KPI_KEYS", "Slice", "compare", "kpis", "kpis_by", "kpis_over",
+           "kpi_json", "replace"]

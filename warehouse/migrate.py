@@ -1,0 +1,73 @@
+"""Schema migrations and model refresh, run by the single writer before every load.
+
+Migrations are ``migrations/NNNN_name.sql`` files applied in order and recorded in
+``schema_migrations``; a database at any older version ends at the current schema.
+After migrating, reference data is seeded once and the staging views are
+(re)created from their ``.sql`` files, so a changed model reaches the next publish.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from warehouse.sql import sql
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+REFERENCE_UNITS = Path(__file__).parent / "reference" / "admin_units_2024.csv"
+VIEWS = ("staging/stg_dossier_rows",)
+
+
+def migration_files() -> list[tuple[int, Path]]:
+    """All migration files as (version, path), in order."""
+    files = sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"))
+    return [(int(p.name[:4]), p) for p in files]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The newest applied migration (0 for an empty database)."""
+    con.execute("create table if not exists schema_migrations ("
+                "version integer primary key, name varchar not null, applied_at timestamp not null)")
+    return con.execute("select coalesce(max(version), 0) from schema_migrations").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, until: int | None = None) -> int:
+    """Apply pending migrations (up to ``until``), seed reference data, refresh views."""
+    applied = current_version(con)
+    for version, path in migration_files():
+        if version <= applied or (until is not None and version > until):
+            continue
+        con.execute("begin")
+        con.execute(path.read_text(encoding="utf-8"))
+        con.execute("insert into schema_migrations values (?, ?, current_timestamp)", [version, path.stem])
+        con.execute("commit")
+        applied = version
+    if until is None:
+        seed_reference_units(con)
+        refresh_models(con)
+    return applied
+
+
+def seed_reference_units(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the administrative units once and derive each unit's path from its parents."""
+    if con.execute("select count(*) from admin_units").fetchone()[0] == 0:
+        con.execute(
+            "insert into admin_units select code, name, level, nullif(parent_code, ''), division_type "
+            "from read_csv(?, header = true, all_varchar = true)", [str(REFERENCE_UNITS)])
+    if con.execute("select count(*) from unit_paths").fetchone()[0] == 0:
+        con.execute(f"insert into unit_paths {sql('staging/stg_unit_paths')}")
+
+
+def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
+    """Recreate staging views; rebuild the dossier mart fully when its model changed."""
+    for name in VIEWS:
+        con.execute(f"create or replace view {Path(name).name} as {sql(name)}")
+    con.execute("create table if not exists model_hashes (model varchar primary key, sha256 varchar)")
+    model = "marts/fct_dossiers"
+    digest = hashlib.sha256(sql(model).encode()).hexdigest()
+    stored = con.execute("select sha256 from model_hashes where model = ?", [model]).fetchone()
+    if stored is None or stored[0] != digest:
+        from warehouse.marts import rebuild_dossiers  # local: marts imports this module's views
+        rebuild_dossiers(con, since_batch=0)
+        con.execute("insert or replace into model_hashes values (?, ?)", [model, digest])

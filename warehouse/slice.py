@@ -1,0 +1,61 @@
+"""A slice of the dossiers: a period and optional filters, validated and normalised.
+
+Every caller (pages, API, CLI, email) builds one of these; its ``key`` is what
+caches store results under, so equal slices share one cached answer.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CHANNEL_CODES = {1: "in_person", 2: "online", 3: "postal"}
+HANDLING_LEVELS = ("Tỉnh", "Huyện", "Xã")
+
+
+def local_now() -> datetime:
+    """Now, in Asia/Ho_Chi_Minh, as a naive local timestamp (how the warehouse stores time)."""
+    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
+def as_of_instant(period_to: date, now: datetime | None = None) -> datetime:
+    """KPI.md: the end of day ``to`` when it is in the past, and now when ``to`` is today."""
+    now = now or local_now()
+    if period_to >= now.date():
+        return now
+    return datetime.combine(period_to, time(23, 59, 59, 999000))
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A period [date_from, date_to] (both included) and filters; None means all."""
+
+    date_from: date
+    date_to: date
+    unit: str | None = None
+    field: str | None = None
+    agency: str | None = None
+    handling_level: str | None = None
+    channel: int | None = None
+    procedure: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.date_from > self.date_to:
+            raise ValueError(f"period starts after it ends: {self.date_from} > {self.date_to}")
+        if self.handling_level is not None and self.handling_level not in HANDLING_LEVELS:
+            raise ValueError(f"unknown handling level: {self.handling_level!r}")
+        if self.channel is not None and self.channel not in CHANNEL_CODES:
+            raise ValueError(f"unknown channel: {self.channel!r}")
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    def previous(self) -> Slice:
+        """The period of the same length just before this one."""
+        return replace(self, date_from=self.date_from - timedelta(days=self.days),
+                       date_to=self.date_from - timedelta(days=1))
+
+    def key(self) -> tuple:
+        return tuple(sorted(asdict(self).items()))

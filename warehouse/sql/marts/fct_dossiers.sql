@@ -1,0 +1,46 @@
+-- fct_dossiers: the current state of every counted dossier (one row per dossier id).
+-- The newest loaded row of a dossier wins: later batch, then later file, then later row.
+-- $since_batch limits the rebuild to dossiers touched from that batch on (incremental load);
+-- 0 rebuilds everything.
+with candidates as (
+    select * from stg_dossier_rows
+    where dossier_id in (select dossier_id from dossier_rows where batch_id >= $since_batch)
+),
+
+latest as (
+    select * from candidates
+    qualify row_number() over (
+        partition by dossier_id order by batch_id desc, file_seq desc, row_number desc
+    ) = 1
+),
+
+located as (
+    select
+        latest.*,
+        unit_paths.code is not null as unit_known,
+        -- A code missing from the reference list counts in the province, under an "unknown" bucket.
+        coalesce(unit_paths.path, [$province_code, '_unknown']) as unit_path
+    from latest
+    left join unit_paths on unit_paths.code = latest.unit_code
+),
+
+final as (
+    select
+        dossier_id, procedure_code, procedure_name, field_code, field, agency, handling_level,
+        unit_code, unit_known, unit_path, channel, is_online, service_level,
+        received_at, received_date, due_at, end_at, end_date, status,
+        case
+            when end_at is null then null
+            when is_withdrawn_or_stopped then 'on_time'
+            when due_at is null then 'on_time'
+            when end_date < cast(due_at as date) then 'early'
+            when end_date = cast(due_at as date) then 'on_time'
+            else 'late'
+        end as outcome,
+        fee, has_fee, paid_online, paid_cashless, digitised, rating,
+        batch_id, file_id, row_number
+    from located
+    where is_counted
+)
+
+select * from final

@@ -1,0 +1,100 @@
+-- The KPIs of KPI.md, for one or more periods, one slice, optionally grouped.
+-- This file is the only place a KPI formula is written.
+--
+-- Parameters
+--   $period_from, $period_to : date[]       one entry per period [from, to], both ends included
+--   $as_of                   : timestamp[]  the as-of instant of each period (end of `to`, or now)
+--   $unit, $unit_depth       : the unit (and everything below it) and its depth in unit_paths
+--   $field, $agency, $handling_level, $channel, $procedure : optional filters (null = all)
+--   $group_by                : none | field | agency | handling_level | channel | procedure | unit_child
+with periods as (
+    select
+        unnest($period_from::date[])       as period_from,
+        unnest($period_to::date[])         as period_to,
+        unnest($as_of::timestamp[])        as as_of,
+        unnest(range(1, len($period_from::date[]) + 1)) as period_idx
+),
+
+scoped as (
+    select
+        *,
+        case $group_by
+            when 'none' then ''
+            when 'field' then coalesce(field, '')
+            when 'agency' then coalesce(agency, '')
+            when 'handling_level' then coalesce(handling_level, '')
+            when 'channel' then cast(channel as varchar)
+            when 'procedure' then coalesce(procedure_code, '')
+            -- the child of the sliced unit this dossier lies under; the unit itself when coded there
+            when 'unit_child' then coalesce(unit_path[$unit_depth + 1], unit_path[$unit_depth])
+        end as group_key
+    from fct_dossiers
+    where ($unit is null or unit_path[$unit_depth] = $unit)
+      and ($field is null or field = $field)
+      and ($agency is null or agency = $agency)
+      and ($handling_level is null or handling_level = $handling_level)
+      and ($channel is null or channel = $channel)
+      and ($procedure is null or procedure_code = $procedure)
+),
+
+-- received_total: received by `to` and not resolved before `from`
+in_period as (
+    select
+        p.period_idx, p.period_from, p.period_to, p.as_of, s.*,
+        s.received_date >= p.period_from                         as is_new,
+        s.end_date is not null and s.end_date <= p.period_to     as is_resolved
+    from periods as p
+    join scoped as s
+      on s.received_date <= p.period_to
+     and (s.end_date is null or s.end_date >= p.period_from)
+),
+
+counts as (
+    select
+        period_idx,
+        group_key,
+        count(*) filter (is_new)                                         as received_new,
+        count(*) filter (not is_new)                                     as received_carried_over,
+        count(*)                                                         as received_total,
+        count(*) filter (is_new and is_online)                           as received_online,
+        count(*) filter (is_resolved)                                    as resolved_total,
+        count(*) filter (is_resolved and outcome = 'early')              as resolved_early,
+        count(*) filter (is_resolved and outcome = 'on_time')            as resolved_on_time,
+        count(*) filter (is_resolved and outcome = 'late')               as resolved_late,
+        count(*) filter (not is_resolved)                                as pending_total,
+        count(*) filter (not is_resolved and due_at < as_of)             as pending_overdue,
+        -- numerators and denominators of the rates below
+        count(*) filter (is_new and service_level = 4)                   as full_online_base,
+        count(*) filter (is_new and service_level = 4 and is_online)     as full_online_count,
+        count(*) filter (is_new and has_fee)                             as fee_base,
+        count(*) filter (is_new and has_fee and paid_cashless)           as cashless_count,
+        count(*) filter (is_new and has_fee and paid_online)             as online_payment_count,
+        count(*) filter (is_new and digitised)                           as digitised_count,
+        count(*) filter (is_resolved and rating is not null)             as rated_total,
+        count(*) filter (is_resolved and rating >= 2)                    as rated_satisfied,
+        count(*) filter (is_resolved and rating = 1)                     as rated_dissatisfied,
+        coalesce(sum(fee) filter (is_new and has_fee), 0)                as fee_amount,
+        coalesce(sum(fee) filter (is_new and has_fee and paid_cashless), 0) as cashless_amount
+    from in_period
+    group by period_idx, group_key
+),
+
+final as (
+    select
+        *,
+        pending_total - pending_overdue                                  as pending_on_track,
+        (resolved_early + resolved_on_time) / nullif(resolved_total, 0)  as on_time_rate,
+        resolved_early / nullif(resolved_total, 0)                       as early_rate,
+        resolved_late / nullif(resolved_total, 0)                        as late_rate,
+        received_online / nullif(received_new, 0)                        as online_rate,
+        full_online_count / nullif(full_online_base, 0)                  as full_online_rate,
+        cashless_count / nullif(fee_base, 0)                             as cashless_rate,
+        online_payment_count / nullif(fee_base, 0)                       as online_payment_rate,
+        digitised_count / nullif(received_new, 0)                        as digitised_rate,
+        rated_satisfied / nullif(rated_total, 0)                         as satisfaction_rate,
+        rated_dissatisfied / nullif(rated_total, 0)                      as dissatisfied_rate
+    from counts
+)
+
+select * from final
+order by period_idx, group_key

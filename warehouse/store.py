@@ -1,0 +1,158 @@
+"""The warehouse on disk, published atomically.
+
+DuckDB allows one writer or many readers on a file, never both. So the path the
+product is given (``data/warehouse.duckdb``) is a symbolic link to an immutable
+version file ``<path>.d/vNNNNNN.duckdb``. A load (the single writer, serialised
+by a lock file) copies the current version, applies the batch to the copy, and
+swaps the link atomically. Readers open the version the link points to and
+reopen when it changes; a reader never waits and never sees a half-applied
+batch, and a load that fails or is killed leaves the last good version as is.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.migrate import migrate
+
+_VERSION_FILE = re.compile(r"^v(\d{6})\.duckdb$")
+
+
+class Store:
+    """Versioned DuckDB files behind one stable path."""
+
+    def __init__(self, path: Path | str, keep_versions: int = 2) -> None:
+        self.path = Path(path).absolute()
+        self.versions_dir = self.path.with_name(self.path.name + ".d")
+        self.keep_versions = max(1, keep_versions)
+
+    # -- reading -------------------------------------------------------------
+    def current_file(self) -> Path | None:
+        """The version file the path points to, or None when nothing is published."""
+        if not os.path.lexists(self.path):
+            return None
+        return Path(os.path.realpath(self.path))
+
+    def exists(self) -> bool:
+        file = self.current_file()
+        return file is not None and file.exists()
+
+    # -- writing -------------------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Serialise writers (loads) across processes."""
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.versions_dir / "write.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to a copy of the current version, published on success."""
+        with self.lock():
+            self._remove_leftovers()
+            version = self._next_version()
+            target = self.versions_dir / f"v{version:06d}.duckdb"
+            work = target.with_name(target.name + f".tmp-{os.getpid()}")
+            current = self.current_file()
+            if current is not None and current.exists():
+                shutil.copyfile(current, work)
+            con = duckdb.connect(str(work))
+            try:
+                migrate(con)
+                yield con
+                con.execute("insert into publish_log values (?, (select max(batch_id) from load_batches), "
+                            "current_timestamp)", [version])
+                con.execute("checkpoint")
+                con.close()
+            except BaseException:
+                con.close()
+                work.unlink(missing_ok=True)
+                raise
+            self._fsync(work)
+            os.replace(work, target)
+            self._point_to(target)
+            self._prune()
+
+    def _next_version(self) -> int:
+        numbers = [int(m.group(1)) for p in self.versions_dir.iterdir()
+                   if (m := _VERSION_FILE.match(p.name))]
+        return max(numbers, default=0) + 1
+
+    def _point_to(self, target: Path) -> None:
+        """Swap the stable path to ``target`` in one rename."""
+        link = self.path.with_name(self.path.name + f".link-{os.getpid()}")
+        link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(target, self.path.parent), link)
+        os.replace(link, self.path)
+        self._fsync_dir(self.path.parent)
+
+    def _prune(self) -> None:
+        """Delete old versions; open readers keep their file until they let go."""
+        files = sorted(p for p in self.versions_dir.iterdir() if _VERSION_FILE.match(p.name))
+        for old in files[: -self.keep_versions]:
+            old.unlink(missing_ok=True)
+
+    def _remove_leftovers(self) -> None:
+        """Remove the copies of loads that died (we hold the lock, so none is running)."""
+        for leftover in self.versions_dir.glob("*.tmp-*"):
+            leftover.unlink(missing_ok=True)
+        for leftover in self.path.parent.glob(self.path.name + ".link-*"):
+            leftover.unlink(missing_ok=True)
+
+    @staticmethod
+    def _fsync(file: Path) -> None:
+        fd = os.open(file, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        Store._fsync_dir(file.parent)
+
+    @staticmethod
+    def _fsync_dir(directory: Path) -> None:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class Reader:
+    """Read-only access for the web app and CLI; follows new versions as they are published."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._file: Path | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def version(self) -> str:
+        """An identifier of the published version (changes with every load)."""
+        file = self.store.current_file()
+        return file.name if file else "none"
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the newest published version (thread-safe; one per query)."""
+        file = self.store.current_file()
+        if file is None or not file.exists():
+            raise FileNotFoundError(f"No warehouse at {self.store.path}: load data first (python -m etl load)")
+        with self._lock:
+            if file != self._file or self._con is None:
+                # Each version has its own path, so DuckDB's per-path instance cache never
+                # hands back the old database; the old connection closes when unreferenced.
+                self._con = duckdb.connect(str(file), read_only=True)
+                self._file = file
+            return self._con.cursor()
