@@ -18,6 +18,7 @@ import polars as pl
 from etl.readers import inspect_file, read_export
 from etl.validate import validate
 from warehouse.marts import failed_checks, rebuild_dossiers
+from warehouse.slice import local_now
 from warehouse.store import Store
 
 
@@ -53,19 +54,25 @@ class LoadReport:
 Progress = Callable[[int], None]
 
 
-def load_files(db: Path | str, paths: Sequence[Path | str], *, progress: Progress | None = None) -> LoadReport:
-    """Load ``paths`` as one batch into the warehouse at ``db``; raise RefusedFile to refuse it."""
+def load_files(db: Path | str, paths: Sequence[Path | str], *, progress: Progress | None = None,
+               meta: dict[str, str] | None = None) -> LoadReport:
+    """Load ``paths`` as one batch into the warehouse at ``db``; raise RefusedFile to refuse it.
+
+    ``meta`` entries are stored in ``warehouse_meta`` with the batch (the demo marks itself simulated).
+    """
     started = time.perf_counter()
     facts = [inspect_file(Path(p)) for p in paths]
     store = Store(db)
     with store.writer() as con:
         batch_id = _next_id(con, "load_batches", "batch_id")
         con.execute("begin")
-        con.execute("insert into load_batches (batch_id, started_at) values (?, current_timestamp)", [batch_id])
+        con.execute("insert into load_batches (batch_id, started_at) values (?, ?)", [batch_id, local_now()])
         reports = []
         for seq, fact in enumerate(facts, start=1):
             reports.append(_load_file(con, batch_id, seq, fact, progress))
         _finish_batch(con, batch_id, reports)
+        for key, value in (meta or {}).items():
+            con.execute("insert or replace into warehouse_meta values (?, ?)", [key, value])
         con.execute("commit")
     return LoadReport(
         rows_read=sum(r.rows_read for r in reports),
@@ -127,9 +134,9 @@ def _finish_batch(con: duckdb.DuckDBPyConnection, batch_id: int, reports: list[F
     if broken:
         raise RuntimeError(f"data checks failed after load, nothing applied: {', '.join(broken)}")
     con.execute(
-        "update load_batches set finished_at = current_timestamp, rows_read = ?, rows_loaded = ?, "
+        "update load_batches set finished_at = ?, rows_read = ?, rows_loaded = ?, "
         "rows_quarantined = ? where batch_id = ?",
-        [sum(r.rows_read for r in reports), sum(r.rows_loaded for r in reports),
+        [local_now(), sum(r.rows_read for r in reports), sum(r.rows_loaded for r in reports),
          sum(r.rows_quarantined for r in reports), batch_id])
     for report in reports:
         report.warnings += [r[0] for r in con.execute(

@@ -40,7 +40,7 @@ def migrate(con: duckdb.DuckDBPyConnection, *, until: int | None = None) -> int:
             continue
         con.execute("begin")
         con.execute(path.read_text(encoding="utf-8"))
-        con.execute("insert into schema_migrations values (?, ?, current_timestamp)", [version, path.stem])
+        con.execute("insert into schema_migrations values (?, ?, now()::timestamp)", [version, path.stem])
         con.execute("commit")
         applied = version
     if until is None:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.migrate import migrate
+from warehouse.slice import local_now
 
 _VERSION_FILE = re.compile(r"^v(\d{6})\.duckdb$")
 
@@ -72,8 +73,8 @@ class Store:
             try:
                 migrate(con)
                 yield con
-                con.execute("insert into publish_log values (?, (select max(batch_id) from load_batches), "
-                            "current_timestamp)", [version])
+                con.execute("insert into publish_log values (?, (select max(batch_id) from load_batches), ?)",
+                            [version, local_now()])
                 con.execute("checkpoint")
                 con.close()
             except BaseException:

@@ -1,0 +1,43 @@
+"""Start the dashboard: ``python app.py [--host H] [--port P] [--db PATH]``.
+
+On a fresh clone (no database at ``--db`` yet) it first builds the demo
+warehouse there, with a progress bar, then serves.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from common.settings import get_settings
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description="Provincial operations-centre dashboard (public services).")
+    parser.add_argument("--host", default=settings.host)
+    parser.add_argument("--port", type=int, default=settings.port)
+    parser.add_argument("--db", type=Path, default=settings.db_path)
+    parser.add_argument("--debug", action="store_true", default=settings.debug, help="Dash debug mode (development)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from warehouse.store import Store
+
+    if not Store(args.db).exists():
+        from etl.demo import build_demo
+
+        print(f"Chưa có kho dữ liệu tại {args.db}: đang tạo dữ liệu mô phỏng (demo)…", file=sys.stderr)
+        build_demo(args.db)
+    from dashboards import create_app
+
+    app = create_app(args.db)
+    print(f"Bảng điều hành: http://{args.host}:{args.port}/", file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

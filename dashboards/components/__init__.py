@@ -1,0 +1,1 @@
+"""Reusable widgets: KPI cards, charts, the page shell and the filter bar."""

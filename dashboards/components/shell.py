@@ -1,0 +1,58 @@
+"""The frame around every page: navigation from the page registry, language switch,
+the simulated-data notice and the "data as of" line."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from common import formats
+from common.labels import label
+from dashboards import data
+
+
+def lang_of(search: str | None) -> str:
+    """The language asked for in a query string (``?lang=en``); Vietnamese otherwise."""
+    values = parse_qs((search or "").lstrip("?")).get("lang", ["vi"])
+    return "en" if values[0] == "en" else "vi"
+
+
+def with_lang(search: str | None, lang: str) -> str:
+    query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    query["lang"] = lang
+    if lang == "vi":
+        query.pop("lang")
+    return ("?" + urlencode(query)) if query else ""
+
+
+def layout() -> html.Div:
+    return html.Div([
+        dcc.Location(id="shell-url"),
+        html.Div(id="shell-navbar"),
+        dbc.Container(dash.page_container, fluid=True, className="page-body"),
+    ])
+
+
+@callback(Output("shell-navbar", "children"), Input("shell-url", "pathname"), Input("shell-url", "search"))
+def render_navbar(pathname: str | None, search: str | None):
+    lang = lang_of(search)
+    links = [dbc.NavItem(dbc.NavLink(page.get("title_en" if lang == "en" else "name", page["name"]),
+                                     href=page["relative_path"] + with_lang("", lang),
+                                     active=pathname == page["relative_path"]))
+             for page in dash.page_registry.values() if page.get("nav", True)]
+    fresh = data.freshness()
+    notices = []
+    if data.is_simulated():
+        notices.append(dbc.Badge(label("simulated", lang), color="warning", text_color="dark",
+                                 className="simulated-badge", id="shell-simulated"))
+    notices.append(html.Span(f"{label('data_as_of', lang)} {formats.day(fresh.newest_received, lang)}",
+                             className="data-as-of", id="shell-data-as-of"))
+    switch = dcc.Link(label("language", lang), href=(pathname or "/") + with_lang(search, "vi" if lang == "en" else "en"),
+                      className="lang-switch", id="shell-lang-switch")
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand(label("app_title", lang), href="/" + with_lang("", lang), className="brand"),
+        dbc.Nav(links, navbar=True, className="me-auto"),
+        html.Div([*notices, switch], className="navbar-notices"),
+    ], fluid=True), color="dark", dark=True, className="app-navbar")

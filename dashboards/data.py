@@ -1,0 +1,95 @@
+"""What pages and the API ask the warehouse, cached by slice and data version.
+
+A thin layer: every figure comes from ``warehouse.kpi``; this module only picks
+the reader (the published version) and caches answers. The cache key holds the
+data version, so a load makes every cached answer stale at once.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask_caching import Cache
+
+from common.periods import months_ending, preset_range
+from common.settings import get_settings
+from warehouse import catalog, kpi
+from warehouse.slice import Slice, local_now
+from warehouse.store import Reader, Store
+
+cache = Cache()
+_reader: Reader | None = None
+
+
+def init(server, db_path) -> None:
+    """Bind the web server to the warehouse at ``db_path`` and set up the cache."""
+    global _reader
+    settings = get_settings()
+    _reader = Reader(Store(db_path, keep_versions=settings.keep_versions))
+    config = {"CACHE_TYPE": settings.cache_type, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout_s}
+    if settings.cache_redis_url:
+        config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url}
+    cache.init_app(server, config=config)
+
+
+def reader() -> Reader:
+    if _reader is None:
+        raise RuntimeError("dashboards.data.init() was not called")
+    return _reader
+
+
+def _cached(name: str, compute: Callable[[], Any], *key_parts: Any) -> Any:
+    """``compute()`` once per (name, data version, key parts); today's date is part of the key
+    because the as-of instant of a period ending today moves."""
+    raw = repr((name, reader().version, local_now().date(), key_parts))
+    key = "q:" + hashlib.sha1(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
+def freshness() -> catalog.Freshness:
+    return _cached("freshness", lambda: catalog.freshness(reader().cursor()))
+
+
+def reference_day() -> date:
+    """The newest day with data (the demo ends on the last full month); today when empty."""
+    return freshness().newest_day or local_now().date()
+
+
+def default_slice(preset: str = "year_to_date") -> Slice:
+    start, end = preset_range(preset, reference_day())
+    return Slice(start, end, unit=get_settings().province_code)
+
+
+def kpis(s: Slice) -> dict:
+    return _cached("kpis", lambda: kpi.kpis(reader().cursor(), s), s.key())
+
+
+def compare(s: Slice) -> tuple[dict, dict]:
+    return _cached("compare", lambda: kpi.compare(reader().cursor(), s), s.key())
+
+
+def kpis_by(s: Slice, dimension: str) -> list[dict]:
+    return _cached("by", lambda: kpi.kpis_by(reader().cursor(), s, dimension), s.key(), dimension)
+
+
+def monthly_trend(s: Slice, months: int = 12) -> list[dict]:
+    periods = months_ending(s.date_to, months)
+    return _cached("trend", lambda: kpi.kpis_over(reader().cursor(), s, periods), s.key(), months)
+
+
+def unit_names(codes: list[str]) -> dict[str, str]:
+    return _cached("unit_names", lambda: catalog.unit_names(reader().cursor(), codes), tuple(codes))
+
+
+def unit(code: str) -> catalog.Unit | None:
+    return _cached("unit", lambda: catalog.unit(reader().cursor(), code), code)
+
+
+def is_simulated() -> bool:
+    return _cached("simulated", lambda: catalog.is_simulated(reader().cursor()))

@@ -1,0 +1,71 @@
+"""The overview page's content for one slice."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+
+from common.labels import LOWER_IS_BETTER, label
+from common.settings import get_settings
+from dashboards import data
+from dashboards.components.charts import monthly_trend, ranked_bar
+from dashboards.components.kpi_card import kpi_card
+from warehouse.catalog import UNKNOWN_UNIT
+from warehouse.slice import Slice
+
+CARD_KEYS = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
+             "received_new", "pending_overdue")
+RANKING_METRICS = ("late_rate", "on_time_rate", "online_rate", "cashless_rate", "digitised_rate",
+                   "satisfaction_rate")
+FIELDS_SHOWN = 15
+
+
+def target_of(key: str) -> float | None:
+    """The province's target for a card (pending overdue: none should be; received: no target)."""
+    if key == "pending_overdue":
+        return 0
+    return getattr(get_settings().targets, key, None)
+
+
+def cards(s: Slice, lang: str) -> list:
+    current, previous = data.compare(s)
+    return [dbc.Col(kpi_card(k, current[k], previous[k], target_of(k), lang), xs=12, sm=6, lg=3, className="mb-3")
+            for k in CARD_KEYS]
+
+
+def trend(s: Slice, lang: str) -> go.Figure:
+    return monthly_trend(data.monthly_trend(s), lang)
+
+
+def late_by_field(s: Slice, lang: str) -> go.Figure:
+    rows = [r for r in data.kpis_by(s, "field") if r["resolved_total"] > 0]
+    rows.sort(key=lambda r: (-(r["late_rate"] or 0), -r["resolved_total"]))
+    rows = rows[:FIELDS_SHOWN]
+    average = data.kpis(s)["late_rate"]
+    return ranked_bar([r["group_key"] or "—" for r in rows], [r["late_rate"] for r in rows], lang,
+                      metric="late_rate", average=average, counts=[r["resolved_late"] for r in rows])
+
+
+def unit_label(code: str, names: dict[str, str], parent: str | None, lang: str) -> str:
+    if code == UNKNOWN_UNIT:
+        return label("unknown_unit", lang)
+    if code == parent:
+        return label("unit_itself", lang)
+    return names.get(code, code)
+
+
+def units_ranked(s: Slice, metric: str, lang: str) -> go.Figure:
+    """The units just below the slice's unit, worst first on ``metric``."""
+    rows = [r for r in data.kpis_by(s, "unit_child") if r[metric] is not None]
+    names = data.unit_names([r["group_key"] for r in rows])
+    worst_first = metric in LOWER_IS_BETTER
+    rows.sort(key=lambda r: r[metric], reverse=worst_first)
+    labels = [unit_label(r["group_key"], names, s.unit, lang) for r in rows]
+    average = data.kpis(s)[metric]
+    return ranked_bar(labels, [r[metric] for r in rows], lang, metric=metric, average=average,
+                      counts=[r["received_total"] for r in rows])
+
+
+def province_slice(date_from, date_to) -> Slice:
+    return replace(data.default_slice(), date_from=date_from, date_to=date_to)

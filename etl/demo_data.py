@@ -1,0 +1,788 @@
+"""Simulated one-stop-shop exports for Tây Ninh: the data behind the demo warehouse.
+
+A fresh clone must show a living dashboard without anyone supplying data, so this
+module writes the export files a real province would hand over (DATA-CONTRACT.md)
+and the ordinary ETL loads them. Nothing here touches the warehouse: if these
+files load, real ones will too.
+
+What the files look like:
+
+- one file per month, 2019-01 up to the last full month; shape A (CSV) until
+  2022, shape B (national-portal sync JSON) from 2023, as a province that moved
+  to the national portal would have;
+- each file holds the dossiers received that month in their state at the end of
+  the month, then a newer state of older dossiers whose state changed during the
+  month (resolved, returned, paused, taken up). A later file's row for the same
+  dossier id is the newer state, so loading the files in order leaves every
+  dossier in its latest state.
+
+How it stays deterministic and fast:
+
+- every month draws from its own random stream, seeded by ``(seed, year,
+  month)``, so a month's file does not depend on how far the run goes: the files
+  of a later run start with byte-identical copies of an earlier run's files;
+- a month is one vectorised draw (numpy) of its dossiers' whole life cycle
+  (received, due, paused, resolved, returned); a month-end state is a handful of
+  Polars expressions over those instants; the files are formatted column-wise.
+
+The numbers are calibrated to published Tây Ninh figures (KPI.md): ~300
+dossiers a day, late rate about 0.5% overall and several percent in land, online
+filing rising from ~10% (2019) to ~60% (2025). The data are simulated and must
+be labelled so wherever they are shown.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import polars as pl
+
+PROVINCE_CODE = "72"
+REFERENCE_UNITS_CSV = Path(__file__).resolve().parents[1] / "warehouse" / "reference" / "admin_units_2024.csv"
+
+
+# -- the field and procedure catalogue -----------------------------------------
+
+class Procedure(NamedTuple):
+    """One administrative procedure (thủ tục hành chính) as the demo uses it."""
+
+    code: str                # national procedure code
+    name: str
+    level: str               # handling level: "Tỉnh", "Huyện" or "Xã"
+    weight: float            # relative volume within its field
+    days: int                # statutory processing time in working days (0 = same day)
+    online_level: int        # 4 toàn trình, 3 một phần, 2 other
+    fee: int = 0             # đồng; 0 = free
+    agency: str | None = None  # overrides the field's agency ({d} = district)
+
+
+class Field(NamedTuple):
+    """One field (lĩnh vực) with the figures that make it look like itself."""
+
+    code: str                # MaLinhVuc
+    name: str                # TenLinhVuc / Lĩnh vực
+    share: float             # % of all dossiers
+    online_bias: float       # log-odds of filing online, relative to the average procedure
+    late_rate: float         # P(resolved late) in 2022 in an average unit
+    province_agency: str     # who handles it at Tỉnh level
+    district_agency: str     # who handles it at Huyện level ({d} = district)
+    procedures: tuple[Procedure, ...]
+
+
+P = Procedure
+UBND_D = "UBND {d}"
+FIELDS: tuple[Field, ...] = (
+    Field("LV475", "Hộ tịch", 23.0, 0.9, 0.0008, "Sở Tư pháp", UBND_D, (
+        P("1.001193.000.00.00.H56", "Đăng ký khai sinh", "Xã", 30, 1, 4),
+        P("1.000894.000.00.00.H56", "Đăng ký kết hôn", "Xã", 10, 3, 3),
+        P("1.000656.000.00.00.H56", "Đăng ký khai tử", "Xã", 8, 1, 4),
+        P("2.000635.000.00.00.H56", "Cấp bản sao trích lục hộ tịch", "Xã", 25, 0, 4, 10_000),
+        P("1.004873.000.00.00.H56", "Cấp giấy xác nhận tình trạng hôn nhân", "Xã", 15, 3, 4),
+        P("1.000593.000.00.00.H56", "Đăng ký lại khai sinh", "Xã", 3, 5, 3),
+        P("1.001695.000.00.00.H56", "Đăng ký khai sinh có yếu tố nước ngoài", "Huyện", 2, 15, 3, 100_000),
+    )),
+    Field("LV785", "Chứng thực", 21.0, -0.6, 0.0002, "Sở Tư pháp", "Phòng Tư pháp {d}", (
+        P("2.000815.000.00.00.H56", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Xã", 40, 0, 2, 10_000),
+        P("2.000884.000.00.00.H56", "Chứng thực chữ ký trong các giấy tờ, văn bản", "Xã", 14, 0, 2, 10_000),
+        P("2.001035.000.00.00.H56",
+          "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất và nhà ở",
+          "Xã", 12, 2, 2, 50_000),
+        P("2.002164.000.00.00.H56", "Chứng thực bản sao điện tử từ bản chính", "Xã", 16, 0, 3, 10_000),
+        P("2.000908.000.00.00.H56",
+          "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của nước ngoài cấp",
+          "Huyện", 6, 0, 2, 10_000),
+        P("2.000913.000.00.00.H56", "Chứng thực chữ ký người dịch mà người dịch là cộng tác viên dịch thuật",
+          "Huyện", 3, 0, 2, 10_000),
+    )),
+    Field("LV254", "Đất đai", 9.5, -0.6, 0.040, "Văn phòng Đăng ký đất đai tỉnh Tây Ninh",
+          "Chi nhánh Văn phòng Đăng ký đất đai {d}", (
+        P("1.004227.000.00.00.H56",
+          "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển nhượng, "
+          "tặng cho, thừa kế", "Huyện", 40, 10, 3, 100_000),
+        P("1.002255.000.00.00.H56", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "Huyện", 15, 30, 3, 300_000),
+        P("1.001045.000.00.00.H56", "Cấp đổi, cấp lại Giấy chứng nhận quyền sử dụng đất", "Huyện", 15, 7, 3, 50_000),
+        P("2.000889.000.00.00.H56", "Đăng ký thế chấp quyền sử dụng đất, tài sản gắn liền với đất", "Huyện",
+          18, 1, 4, 80_000),
+        P("1.004203.000.00.00.H56", "Chuyển mục đích sử dụng đất phải được phép của cơ quan nhà nước có thẩm quyền",
+          "Huyện", 8, 15, 3, agency=UBND_D),
+        P("1.004269.000.00.00.H56", "Giao đất, cho thuê đất cho tổ chức", "Tỉnh", 2, 20, 2,
+          agency="Sở Tài nguyên và Môi trường"),
+        P("1.003554.000.00.00.H56", "Hòa giải tranh chấp đất đai", "Xã", 3, 30, 2),
+    )),
+    Field("LV372", "Đăng ký kinh doanh", 5.5, 1.6, 0.001, "Sở Kế hoạch và Đầu tư", UBND_D, (
+        P("2.001610.000.00.00.H56", "Đăng ký thành lập công ty TNHH một thành viên", "Tỉnh", 10, 3, 4, 50_000),
+        P("2.002043.000.00.00.H56", "Đăng ký thay đổi nội dung đăng ký doanh nghiệp", "Tỉnh", 25, 3, 4, 50_000),
+        P("1.005287.000.00.00.H56", "Đăng ký thành lập doanh nghiệp tư nhân", "Tỉnh", 4, 3, 4, 50_000),
+        P("2.001040.000.00.00.H56", "Thông báo tạm ngừng kinh doanh", "Tỉnh", 6, 3, 4),
+        P("2.000720.000.00.00.H56", "Đăng ký thành lập hộ kinh doanh", "Huyện", 20, 3, 4, 100_000),
+        P("2.000575.000.00.00.H56", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh", "Huyện", 8, 3, 4, 100_000),
+    )),
+    Field("LV175", "Xây dựng", 3.5, -0.2, 0.008, "Sở Xây dựng", UBND_D, (
+        P("1.009994.000.00.00.H56", "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ", "Huyện", 40, 15, 3, 75_000),
+        P("1.009993.000.00.00.H56", "Cấp giấy phép sửa chữa, cải tạo công trình", "Huyện", 8, 15, 3, 75_000),
+        P("1.009982.000.00.00.H56", "Cấp giấy phép xây dựng mới đối với công trình cấp II, III", "Tỉnh",
+          5, 20, 3, 150_000),
+        P("1.009972.000.00.00.H56", "Thẩm định báo cáo nghiên cứu khả thi đầu tư xây dựng", "Tỉnh", 4, 30, 2, 500_000),
+        P("1.009931.000.00.00.H56", "Cấp chứng chỉ hành nghề hoạt động xây dựng hạng II, III", "Tỉnh",
+          4, 20, 4, 300_000),
+    )),
+    Field("LV312", "Lao động - Thương binh và Xã hội", 4.5, 0.0, 0.004, "Sở Lao động - Thương binh và Xã hội",
+          UBND_D, (
+        P("1.001776.000.00.00.H56", "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng", "Huyện",
+          20, 17, 3),
+        P("1.001739.000.00.00.H56", "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", "Huyện", 8, 5, 3),
+        P("1.000077.000.00.00.H56", "Đăng ký hộ nghèo, hộ cận nghèo phát sinh trong năm", "Xã", 8, 10, 3),
+        P("2.000134.000.00.00.H56", "Giải quyết hưởng trợ cấp thất nghiệp", "Tỉnh", 25, 20, 4,
+          agency="Trung tâm Dịch vụ việc làm tỉnh Tây Ninh"),
+        P("1.000459.000.00.00.H56",
+          "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam", "Tỉnh", 10, 5, 4, 400_000),
+    )),
+    Field("LV101", "Tư pháp", 2.5, 0.8, 0.002, "Sở Tư pháp", "Phòng Tư pháp {d}", (
+        P("2.000488.000.00.00.H56",
+          "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
+          "Tỉnh", 60, 10, 4, 200_000),
+        P("2.000505.000.00.00.H56", "Cấp Phiếu lý lịch tư pháp cho cơ quan nhà nước, tổ chức chính trị - xã hội",
+          "Tỉnh", 5, 10, 3),
+        P("2.001457.000.00.00.H56", "Đăng ký hành nghề và cấp Thẻ công chứng viên", "Tỉnh", 1, 10, 3),
+        P("2.000930.000.00.00.H56", "Công nhận tuyên truyền viên pháp luật", "Xã", 3, 5, 3),
+    )),
+    Field("LV220", "Giáo dục và Đào tạo", 2.5, 0.3, 0.001, "Sở Giáo dục và Đào tạo",
+          "Phòng Giáo dục và Đào tạo {d}", (
+        P("1.005099.000.00.00.H56", "Chuyển trường đối với học sinh trung học cơ sở", "Huyện", 25, 3, 4),
+        P("1.005095.000.00.00.H56", "Chuyển trường đối với học sinh trung học phổ thông", "Tỉnh", 10, 3, 4),
+        P("1.005092.000.00.00.H56", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", "Tỉnh", 15, 1, 4),
+        P("1.005088.000.00.00.H56", "Chỉnh sửa nội dung văn bằng, chứng chỉ", "Tỉnh", 3, 5, 3),
+        P("1.004492.000.00.00.H56", "Cho phép nhóm trẻ, lớp mẫu giáo độc lập hoạt động giáo dục", "Xã", 2, 15, 3),
+    )),
+    Field("LV330", "Y tế", 2.0, 0.0, 0.004, "Sở Y tế", UBND_D, (
+        P("1.003003.000.00.00.H56", "Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh", "Tỉnh", 15, 30, 3, 360_000),
+        P("1.001624.000.00.00.H56", "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm", "Tỉnh",
+          15, 20, 3, 500_000),
+        P("1.004616.000.00.00.H56", "Cấp Giấy chứng nhận đủ điều kiện kinh doanh dược", "Tỉnh", 10, 30, 3, 500_000),
+        P("2.000591.000.00.00.H56", "Cấp Giấy xác nhận kiến thức về an toàn thực phẩm", "Huyện", 15, 5, 4, 30_000),
+    )),
+    Field("LV410", "Giao thông vận tải", 3.5, 0.7, 0.001, "Sở Giao thông vận tải", UBND_D, (
+        P("1.002809.000.00.00.H56", "Đổi Giấy phép lái xe do ngành Giao thông vận tải cấp", "Tỉnh",
+          60, 5, 4, 135_000),
+        P("1.002804.000.00.00.H56", "Cấp lại Giấy phép lái xe", "Tỉnh", 10, 10, 3, 135_000),
+        P("1.002856.000.00.00.H56", "Cấp phù hiệu xe ô tô kinh doanh vận tải", "Tỉnh", 15, 2, 4),
+        P("1.001023.000.00.00.H56", "Đăng ký phương tiện thủy nội địa lần đầu", "Huyện", 5, 3, 3, 70_000),
+        P("1.001046.000.00.00.H56",
+          "Cấp phép thi công công trình thiết yếu trong phạm vi bảo vệ kết cấu hạ tầng giao thông đường bộ",
+          "Huyện", 5, 7, 3),
+    )),
+    Field("LV455", "Tài nguyên nước", 0.4, -0.3, 0.010, "Sở Tài nguyên và Môi trường", UBND_D, (
+        P("1.004232.000.00.00.H56", "Cấp giấy phép khai thác, sử dụng nước dưới đất", "Tỉnh", 3, 30, 3, 200_000),
+        P("1.004228.000.00.00.H56", "Cấp giấy phép thăm dò nước dưới đất", "Tỉnh", 2, 30, 3, 200_000),
+        P("1.001662.000.00.00.H56", "Đăng ký khai thác nước dưới đất", "Huyện", 3, 10, 3),
+    )),
+    Field("LV520", "Môi trường", 0.8, -0.2, 0.008, "Sở Tài nguyên và Môi trường", UBND_D, (
+        P("1.010727.000.00.00.H56", "Cấp giấy phép môi trường", "Tỉnh", 4, 30, 3, 500_000),
+        P("1.010733.000.00.00.H56", "Thẩm định báo cáo đánh giá tác động môi trường", "Tỉnh", 2, 30, 2, 500_000),
+        P("1.010736.000.00.00.H56", "Đăng ký môi trường", "Xã", 4, 15, 4),
+    )),
+    Field("LV601", "Nông nghiệp", 2.0, 0.3, 0.002, "Sở Nông nghiệp và Phát triển nông thôn", UBND_D, (
+        P("1.003619.000.00.00.H56",
+          "Cấp Giấy chứng nhận kiểm dịch động vật, sản phẩm động vật vận chuyển ra khỏi địa bàn cấp tỉnh",
+          "Tỉnh", 20, 1, 4, 40_000),
+        P("1.003029.000.00.00.H56",
+          "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm nông, lâm, thủy sản", "Tỉnh", 5, 15, 3, 350_000),
+        P("1.003472.000.00.00.H56", "Hỗ trợ khôi phục sản xuất vùng bị thiệt hại do thiên tai, dịch bệnh", "Xã",
+          5, 10, 2),
+        P("1.000043.000.00.00.H56", "Cấp Giấy chứng nhận đạt tiêu chí kinh tế trang trại", "Huyện", 4, 5, 3),
+    )),
+    Field("LV640", "Công thương", 1.4, 0.2, 0.002, "Sở Công Thương", UBND_D, (
+        P("2.000633.000.00.00.H56", "Cấp Giấy phép bán lẻ sản phẩm rượu", "Huyện", 10, 10, 4, 200_000),
+        P("2.000191.000.00.00.H56", "Cấp Giấy chứng nhận cửa hàng đủ điều kiện bán lẻ xăng dầu", "Tỉnh",
+          5, 15, 3, 400_000),
+        P("2.000181.000.00.00.H56", "Cấp Giấy phép bán lẻ sản phẩm thuốc lá", "Tỉnh", 4, 15, 4, 300_000),
+    )),
+    Field("LV705", "Văn hóa", 1.0, -0.3, 0.002, "Sở Văn hóa, Thể thao và Du lịch", UBND_D, (
+        P("1.001029.000.00.00.H56", "Cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke", "Tỉnh", 3, 5, 3, 500_000),
+        P("1.001008.000.00.00.H56", "Cấp giấy phép tổ chức biểu diễn nghệ thuật", "Tỉnh", 3, 5, 4),
+        P("1.000954.000.00.00.H56", "Thông báo tổ chức lễ hội cấp huyện", "Huyện", 3, 15, 3),
+        P("1.000933.000.00.00.H56", "Xét tặng danh hiệu Gia đình văn hóa", "Xã", 10, 5, 2),
+    )),
+    Field("LV740", "Thông tin và Truyền thông", 0.4, 0.5, 0.001, "Sở Thông tin và Truyền thông", UBND_D, (
+        P("1.003827.000.00.00.H56", "Cấp giấy phép xuất bản bản tin", "Tỉnh", 2, 15, 4),
+        P("1.004618.000.00.00.H56", "Cấp giấy phép hoạt động in", "Tỉnh", 2, 7, 4),
+        P("1.004679.000.00.00.H56",
+          "Cấp Giấy chứng nhận đủ điều kiện hoạt động điểm cung cấp dịch vụ trò chơi điện tử công cộng",
+          "Huyện", 3, 10, 4, 200_000),
+    )),
+    Field("LV760", "Nội vụ", 0.9, -0.5, 0.003, "Sở Nội vụ", "Phòng Nội vụ {d}", (
+        P("1.003822.000.00.00.H56", "Thủ tục phê duyệt điều lệ hội", "Tỉnh", 2, 30, 3),
+        P("1.005384.000.00.00.H56", "Thủ tục thẩm định thành lập đơn vị sự nghiệp công lập", "Tỉnh", 2, 20, 2),
+        P("2.000305.000.00.00.H56", "Thủ tục công nhận ban vận động thành lập hội", "Huyện", 3, 30, 3),
+        P("2.000331.000.00.00.H56", "Thủ tục thành lập tổ dân phố mới", "Xã", 1, 30, 2),
+    )),
+    Field("LV770", "Tôn giáo", 0.3, -0.8, 0.003, "Sở Nội vụ", "Phòng Nội vụ {d}", (
+        P("1.001078.000.00.00.H56", "Thủ tục đăng ký sinh hoạt tôn giáo tập trung", "Xã", 3, 20, 3),
+        P("1.001085.000.00.00.H56", "Thủ tục thông báo danh mục hoạt động tôn giáo bổ sung", "Xã", 3, 15, 3),
+        P("1.001098.000.00.00.H56", "Thủ tục đề nghị tổ chức cuộc lễ ngoài cơ sở tôn giáo", "Huyện", 3, 20, 3),
+        P("1.001109.000.00.00.H56", "Thủ tục thông báo tổ chức hội nghị thường niên của tổ chức tôn giáo", "Tỉnh",
+          1, 15, 3),
+    )),
+    Field("LV780", "Thi đua khen thưởng", 1.3, -1.0, 0.006, "Ban Thi đua - Khen thưởng tỉnh Tây Ninh",
+          "Phòng Nội vụ {d}", (
+        P("1.000775.000.00.00.H56", "Thủ tục tặng Giấy khen của Chủ tịch UBND cấp huyện", "Huyện", 15, 20, 2),
+        P("1.000748.000.00.00.H56", "Thủ tục tặng Giấy khen của Chủ tịch UBND cấp xã", "Xã", 8, 20, 2),
+        P("1.000804.000.00.00.H56", "Thủ tục tặng Bằng khen của Chủ tịch UBND cấp tỉnh", "Tỉnh", 6, 20, 2),
+    )),
+    Field("LV380", "Kế hoạch và Đầu tư", 0.8, -0.3, 0.006, "Sở Kế hoạch và Đầu tư", "Phòng Tài chính - Kế hoạch {d}", (
+        P("1.009645.000.00.00.H56", "Chấp thuận chủ trương đầu tư của UBND cấp tỉnh", "Tỉnh", 2, 35, 2),
+        P("1.009646.000.00.00.H56", "Điều chỉnh dự án đầu tư thuộc thẩm quyền chấp thuận chủ trương đầu tư", "Tỉnh",
+          3, 25, 3),
+        P("1.005277.000.00.00.H56", "Đăng ký thành lập hợp tác xã", "Huyện", 4, 5, 4, 100_000),
+    )),
+    Field("LV390", "Tài chính", 0.7, 0.2, 0.002, "Sở Tài chính", "Phòng Tài chính - Kế hoạch {d}", (
+        P("1.005436.000.00.00.H56", "Đăng ký mã số đơn vị có quan hệ với ngân sách", "Tỉnh", 6, 2, 4),
+        P("1.005422.000.00.00.H56", "Quyết toán vốn đầu tư dự án hoàn thành", "Tỉnh", 3, 30, 2),
+        P("1.005445.000.00.00.H56", "Thẩm tra quyết toán dự án sử dụng vốn ngân sách cấp huyện", "Huyện", 2, 30, 2),
+    )),
+    Field("LV815", "Khoa học và Công nghệ", 0.3, 0.0, 0.002, "Sở Khoa học và Công nghệ", UBND_D, (
+        P("1.003954.000.00.00.H56", "Cấp giấy phép tiến hành công việc bức xạ sử dụng thiết bị X-quang chẩn đoán "
+          "trong y tế", "Tỉnh", 3, 20, 3, 500_000),
+        P("1.003936.000.00.00.H56", "Đăng ký hợp đồng chuyển giao công nghệ", "Tỉnh", 1, 15, 3),
+        P("1.003963.000.00.00.H56", "Cấp Giấy chứng nhận doanh nghiệp khoa học và công nghệ", "Tỉnh", 1, 15, 3),
+    )),
+    Field("LV850", "Thuế", 3.5, 1.2, 0.0015, "Cục Thuế tỉnh Tây Ninh", "Chi cục Thuế {d}", (
+        P("1.007725.000.00.00.H56", "Đăng ký thuế lần đầu đối với hộ kinh doanh, cá nhân kinh doanh", "Huyện",
+          20, 3, 4),
+        P("1.007736.000.00.00.H56", "Khai lệ phí trước bạ nhà, đất", "Huyện", 25, 5, 4),
+        P("1.007760.000.00.00.H56", "Hoàn thuế giá trị gia tăng", "Tỉnh", 5, 6, 4),
+        P("1.007741.000.00.00.H56", "Cấp lại Giấy chứng nhận đăng ký thuế", "Tỉnh", 4, 3, 4),
+    )),
+    Field("LV870", "Bảo hiểm xã hội", 3.5, 0.9, 0.0015, "Bảo hiểm xã hội tỉnh Tây Ninh", "Bảo hiểm xã hội {d}", (
+        P("1.011780.000.00.00.H56", "Cấp lại, đổi, điều chỉnh thông tin trên sổ bảo hiểm xã hội, thẻ bảo hiểm y tế",
+          "Huyện", 35, 5, 4),
+        P("1.011810.000.00.00.H56", "Giải quyết hưởng bảo hiểm xã hội một lần", "Huyện", 15, 10, 4),
+        P("1.011816.000.00.00.H56", "Giải quyết hưởng chế độ thai sản", "Huyện", 15, 6, 4),
+        P("1.011822.000.00.00.H56", "Giải quyết hưởng lương hưu", "Tỉnh", 8, 20, 3),
+    )),
+    Field("LV880", "Người có công", 1.2, -0.6, 0.004, "Sở Lao động - Thương binh và Xã hội", UBND_D, (
+        P("1.010813.000.00.00.H56", "Giải quyết chế độ mai táng phí đối với cựu chiến binh", "Huyện", 8, 12, 3),
+        P("1.010805.000.00.00.H56", "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ", "Tỉnh", 4, 20, 3),
+        P("1.010821.000.00.00.H56", "Hỗ trợ người có công với cách mạng cải thiện nhà ở", "Xã", 3, 30, 2),
+        P("1.010824.000.00.00.H56", "Giải quyết trợ cấp một lần đối với người được tặng huân chương, huy chương",
+          "Tỉnh", 5, 20, 3),
+    )),
+)
+LAND_FIELD = "Đất đai"
+FINANCIAL_OBLIGATION_FIELDS = ("Đất đai", "Thuế")  # where a pause is often "Chờ thực hiện nghĩa vụ tài chính"
+
+
+# -- time trends, calendar and unit character ----------------------------------
+
+class Trend(NamedTuple):
+    """Province-wide shares in one year (values are interpolated month by month)."""
+
+    online: float      # share of dossiers filed online
+    gateway: float     # share of paid dossiers paid through an online gateway
+    cashless: float    # share of paid dossiers paid without cash (gateway included)
+    digitised: float   # share of dossiers whose components were digitised
+    rated: float       # share of resolved dossiers with a satisfaction rating
+    late: float        # multiplier of every field's late rate (2022 = 1)
+    volume: float      # dossier volume relative to the long-run average
+
+
+TRENDS: dict[int, Trend] = {
+    2019: Trend(0.10, 0.01, 0.05, 0.05, 0.00, 1.60, 0.88),
+    2020: Trend(0.14, 0.03, 0.09, 0.10, 0.00, 1.35, 0.90),
+    2021: Trend(0.24, 0.08, 0.18, 0.22, 0.30, 1.10, 0.95),
+    2022: Trend(0.36, 0.15, 0.28, 0.40, 0.40, 1.00, 1.00),
+    2023: Trend(0.47, 0.24, 0.40, 0.60, 0.40, 0.85, 1.04),
+    2024: Trend(0.55, 0.32, 0.50, 0.74, 0.40, 0.75, 1.08),
+    2025: Trend(0.60, 0.40, 0.58, 0.80, 0.42, 0.70, 1.12),
+    2026: Trend(0.63, 0.43, 0.62, 0.83, 0.42, 0.70, 1.15),
+}
+RATINGS_FROM = date(2021, 1, 1)  # the satisfaction survey starts with the 2021 portal upgrade
+
+# Month volume: a pre-Tết and year-end rush, a quiet summer; COVID-19 social
+# distancing in April 2020 and in Tây Ninh's third wave (July–October 2021).
+SEASON = (1.04, 0.97, 1.02, 0.98, 1.00, 0.97, 0.95, 0.97, 0.99, 1.01, 1.03, 1.08)
+DISRUPTIONS = {(2020, 4): 0.55, (2021, 7): 0.70, (2021, 8): 0.45, (2021, 9): 0.55, (2021, 10): 0.85}
+WEEKDAY_VOLUME = (1.08, 1.02, 1.00, 0.98, 0.92, 0.15, 0.03)  # Monday .. Sunday
+
+# First day of the lunar new year, and the Hùng Kings' day (10/3 lunar).
+TET = {2019: "02-05", 2020: "01-25", 2021: "02-12", 2022: "02-01", 2023: "01-22", 2024: "02-10",
+       2025: "01-29", 2026: "02-17", 2027: "02-06", 2028: "01-26", 2029: "02-13", 2030: "02-03"}
+HUNG_KINGS = {2019: "04-14", 2020: "04-02", 2021: "04-21", 2022: "04-10", 2023: "04-29", 2024: "04-18",
+              2025: "04-07", 2026: "04-26", 2027: "04-16", 2028: "04-04", 2029: "04-23", 2030: "04-12"}
+FIXED_HOLIDAYS = ("01-01", "04-30", "05-01", "09-02")
+TET_BREAK = range(-3, 5)          # days around the first day of Tết with (almost) no service
+TET_RUSH, TET_RUSH_DAYS = 1.25, range(-8, -3)
+TET_RESTART, TET_RESTART_DAYS = 0.75, range(5, 10)
+HOLIDAY_VOLUME = 0.01
+
+# District character: population weight, and how late/early its units are.
+# Hòa Thành runs a model one-stop shop; Bến Cầu and Tân Châu lag, in land above all.
+DISTRICTS: dict[str, tuple[float, float, float]] = {
+    #       weight, late ×, early ×
+    "703": (1.35, 1.0, 1.05),   # Thành phố Tây Ninh
+    "705": (0.85, 1.1, 0.95),   # Huyện Tân Biên
+    "706": (0.95, 1.8, 0.85),   # Huyện Tân Châu
+    "707": (0.95, 1.0, 1.00),   # Huyện Dương Minh Châu
+    "708": (1.00, 0.9, 1.00),   # Huyện Châu Thành
+    "709": (1.25, 0.3, 1.20),   # Thị xã Hòa Thành
+    "710": (1.10, 1.0, 1.00),   # Huyện Gò Dầu
+    "711": (0.60, 2.4, 0.80),   # Huyện Bến Cầu
+    "712": (1.40, 1.1, 1.00),   # Thị xã Trảng Bàng
+}
+PROVINCE_LATE, PROVINCE_EARLY = 0.6, 1.0
+URBAN_COMMUNE_WEIGHT = 1.6  # phường and thị trấn serve more people than a rural xã
+
+# Outcome probabilities (per dossier).
+P_NO_DUE = 0.015               # no statutory deadline recorded
+P_WITHDRAWN, P_STOPPED = 0.003, 0.0015
+P_REFUSED_ONLINE, P_REFUSED_OFFLINE = 0.015, 0.002  # "Không được tiếp nhận"
+P_DRAFT_ONLINE = 0.004         # "Mới đăng ký": submitted online, never taken up
+P_EARLY = 0.64                 # of dossiers that can be resolved before their due day
+P_POSTAL = 0.03                # of offline dossiers, sent by public postal service (BCCI)
+P_PAUSE, P_PAUSE_LAND = 0.08, 0.25
+P_RETURNED, P_RETURN_RECORDED = 0.85, 0.6
+P_DISSATISFIED, P_DISSATISFIED_LATE, P_VERY_SATISFIED = 0.08, 0.45, 0.65
+P_GATEWAY_NATIONAL, P_CARD = 0.65, 0.25
+LATE_EXTRA_DAYS_MEAN, LATE_EXTRA_DAYS_MEAN_LAND = 3.0, 10.0
+ONLINE_LEVEL_BIAS = {4: 0.5, 3: 0.0, 2: -3.0}
+SAME_DAY_CUTOFF = 15 * 60      # same-day procedures received later are due the next working day
+DUE_MINUTE, OFFICE_END = 17 * 60, 17 * 60 + 30
+
+# What the exports say.
+LEVELS = ("Tỉnh", "Huyện", "Xã")
+STATUS_TEXT = {1: "Mới đăng ký", 2: "Đã tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý", 5: "Chờ bổ sung",
+               6: "Chờ thực hiện nghĩa vụ tài chính", 7: "Công dân rút", 8: "Dừng xử lý", 9: "Đã có kết quả",
+               10: "Đã trả kết quả"}
+CHANNEL_TEXT = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}
+SERVICE_LEVEL_TEXT = {4: "Toàn trình", 3: "Một phần", 2: ""}
+LEGACY_SERVICE_LEVEL_UNTIL = date(2022, 1, 1)  # before Decree 42/2022 exports said "mức độ 4/3/2"
+PAYMENT_TEXT = ("", "Tiền mặt", "Chuyển khoản", "Thẻ", "Trực tuyến")  # index = payment code
+PAY_NONE, PAY_CASH, PAY_TRANSFER, PAY_CARD, PAY_GATEWAY = range(5)
+RATING_TEXT = ("", "Rất hài lòng", "Hài lòng", "Không hài lòng")
+FEE_ITEM = {"TenPhiLePhi": "Lệ phí", "HinhThucThu": "Thu trước"}
+
+CSV_HEADERS = ("Mã hồ sơ", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Cơ quan giải quyết", "Cấp giải quyết", "Mã ĐVHC",
+               "Kênh nộp", "Mức độ DVC", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Ngày trả kết quả",
+               "Trạng thái", "Phí, lệ phí", "Hình thức thanh toán", "Số hóa", "Mức độ hài lòng")
+PORTAL_FROM = date(2023, 1, 1)     # first month exported in shape B
+SEMICOLON_MONTHS = (3, 6, 9, 12)   # quarter-end exports come from a reporting tool using ";"
+CSV_DATETIME, PORTAL_DATETIME = "%d/%m/%Y %H:%M:%S", "%Y%m%d%H%M%S"
+
+NEVER = np.int64(2**62)  # an instant after every other, in minutes
+
+
+# -- public API ------------------------------------------------------------------
+
+def last_full_month_end(today: date) -> date:
+    """The last day of the last calendar month that has fully ended before ``today``."""
+    return today.replace(day=1) - timedelta(days=1)
+
+
+def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72, start: date = date(2019, 1, 1),
+                     daily_mean: float = 300.0, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Write export files into out_dir and return their paths in the order they must be loaded."""
+    end = last_full_month_end(today or date.today())
+    months = _months(start, end)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    catalogue = _Catalogue.build(seed)
+    calendar = _Calendar(range(start.year - 1, end.year + 3))
+    open_dossiers = _empty_dossiers()
+    paths: list[Path] = []
+    for done, month in enumerate(months, start=1):
+        previous_end, month_end = _minutes(month) - 1, _minutes(_next_month(month)) - 1
+        new = _draw_month(catalogue, calendar, month, seed, daily_mean)
+        new = new.filter(pl.col("received") >= _minutes(start))
+        rows = pl.concat([_changed_since(open_dossiers, previous_end, month_end), new])
+        view = rows.with_columns(_state_at(month_end)).sort("received", "dossier_id")
+        paths.append(_write_month(out_dir, month, view, catalogue))
+        open_dossiers = pl.concat([open_dossiers, new]).filter(pl.col("last_change") > month_end)
+        if progress:
+            progress(done, len(months))
+    return paths
+
+
+# -- catalogue and calendar ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """The catalogue flattened into arrays indexed by procedure and by unit slot.
+
+    Unit slot 0 is the province, then its districts, then its communes, as in the
+    reference list; every dossier carries a procedure index and a unit slot.
+    """
+
+    procedures: list[tuple[Field, Procedure]]
+    proc_p: np.ndarray            # probability of each procedure
+    proc_level: np.ndarray        # index into LEVELS
+    proc_days: np.ndarray
+    proc_online_level: np.ndarray
+    proc_fee: np.ndarray
+    proc_logit: np.ndarray        # online log-odds before the month's offset
+    proc_late: np.ndarray         # field late rate
+    proc_land: np.ndarray         # bool
+    proc_obligation: np.ndarray   # bool: pauses may be "Chờ thực hiện nghĩa vụ tài chính"
+    unit_codes: list[str]
+    unit_district: np.ndarray     # slot of the unit's district (0 for the province)
+    district_slots: np.ndarray
+    district_p: np.ndarray
+    commune_slots: np.ndarray
+    commune_p: np.ndarray
+    unit_late: np.ndarray
+    unit_early: np.ndarray
+    agency_names: list[str]
+    agency_of: np.ndarray         # [procedure, unit slot] → agency index (-1 = not handled there)
+
+    @classmethod
+    def build(cls, seed: int) -> _Catalogue:
+        procedures = [(f, p) for f in FIELDS for p in f.procedures]
+        field_total = sum(f.share for f in FIELDS)
+        proc_p = np.array([f.share / field_total * p.weight / sum(q.weight for q in f.procedures)
+                           for f, p in procedures])
+        province, districts, communes = _load_units()
+        unit_codes = [province[0]] + [d[0] for d in districts] + [c[0] for c in communes]
+        names = [province[1]] + [d[1] for d in districts] + [c[1] for c in communes]
+        slot = {code: i for i, code in enumerate(unit_codes)}
+        parent = [0] + [0] * len(districts) + [slot[c[2]] for c in communes]
+        unit_district = np.array([i if 1 <= i <= len(districts) else parent[i] for i in range(len(unit_codes))])
+        rng = np.random.default_rng([seed, 0])
+        district_w = np.array([DISTRICTS.get(d[0], (1.0, 1.0, 1.0))[0] for d in districts])
+        commune_w = rng.lognormal(0.0, 0.3, len(communes)) * np.array(
+            [URBAN_COMMUNE_WEIGHT if not c[1].startswith("Xã ") else 1.0 for c in communes])
+        commune_district = unit_district[1 + len(districts):] - 1
+        commune_w = commune_w / np.bincount(commune_district, commune_w)[commune_district] * district_w[commune_district]
+        district_traits = [DISTRICTS.get(unit_codes[d], (1.0, 1.0, 1.0)) for d in unit_district]
+        unit_late = np.array([PROVINCE_LATE if d == 0 else t[1] for d, t in zip(unit_district, district_traits)])
+        unit_early = np.array([PROVINCE_EARLY if d == 0 else t[2] for d, t in zip(unit_district, district_traits)])
+        agency_names, agency_of = _agencies(procedures, unit_codes, names, unit_district)
+        return cls(
+            procedures=procedures, proc_p=proc_p / proc_p.sum(),
+            proc_level=np.array([LEVELS.index(p.level) for _, p in procedures]),
+            proc_days=np.array([p.days for _, p in procedures]),
+            proc_online_level=np.array([p.online_level for _, p in procedures]),
+            proc_fee=np.array([p.fee for _, p in procedures], dtype=np.int64),
+            proc_logit=np.array([f.online_bias + ONLINE_LEVEL_BIAS[p.online_level] for f, p in procedures]),
+            proc_late=np.array([f.late_rate for f, _ in procedures]),
+            proc_land=np.array([f.name == LAND_FIELD for f, _ in procedures]),
+            proc_obligation=np.array([f.name in FINANCIAL_OBLIGATION_FIELDS for f, _ in procedures]),
+            unit_codes=unit_codes, unit_district=unit_district,
+            district_slots=np.arange(1, len(districts) + 1), district_p=district_w / district_w.sum(),
+            commune_slots=np.arange(1 + len(districts), len(unit_codes)), commune_p=commune_w / commune_w.sum(),
+            unit_late=unit_late, unit_early=unit_early, agency_names=agency_names, agency_of=agency_of,
+        )
+
+    def online_offset(self, target: float) -> float:
+        """The log-odds shift that makes the expected online share equal ``target``.
+
+        Fields differ a lot (business registration mostly online, certification
+        hardly), so the province-wide curve of TRENDS is met by solving for one
+        shift per month rather than by hand-tuning every field.
+        """
+        low, high = -15.0, 15.0
+        for _ in range(60):
+            mid = (low + high) / 2
+            share = float(self.proc_p @ _sigmoid(self.proc_logit + mid))
+            low, high = (mid, high) if share < target else (low, mid)
+        return (low + high) / 2
+
+
+def _load_units() -> tuple[tuple[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Tây Ninh's pre-2025 units from the reference list: (code, name[, district code])."""
+    with open(REFERENCE_UNITS_CSV, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    province = next((r["code"], r["name"]) for r in rows if r["code"] == PROVINCE_CODE)
+    districts = [(r["code"], r["name"]) for r in rows if r["parent_code"] == PROVINCE_CODE]
+    district_codes = {code for code, _ in districts}
+    communes = [(r["code"], r["name"], r["parent_code"]) for r in rows if r["parent_code"] in district_codes]
+    return province, districts, communes
+
+
+def _agencies(procedures: list[tuple[Field, Procedure]], unit_codes: list[str], names: list[str],
+              unit_district: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Name the agency handling each procedure in each unit, from its level and field."""
+    agency_names: list[str] = []
+    index: dict[str, int] = {}
+    agency_of = np.full((len(procedures), len(unit_codes)), -1, dtype=np.int64)
+    for p_i, (field, proc) in enumerate(procedures):
+        for slot, name in enumerate(names):
+            level = "Tỉnh" if slot == 0 else "Huyện" if unit_district[slot] == slot else "Xã"
+            if level != proc.level:
+                continue
+            if level == "Tỉnh":
+                agency = proc.agency or field.province_agency
+            elif level == "Huyện":
+                agency = (proc.agency or field.district_agency).format(d=_as_common_noun(name))
+            else:
+                agency = f"UBND {_as_common_noun(name)}"
+            agency_of[p_i, slot] = index.setdefault(agency, len(agency_names))
+            if agency_of[p_i, slot] == len(agency_names):
+                agency_names.append(agency)
+    return agency_names, agency_of
+
+
+def _as_common_noun(unit_name: str) -> str:
+    """``Huyện Tân Biên`` → ``huyện Tân Biên``, as inside an agency name."""
+    for kind in ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Phường", "Xã"):
+        if unit_name.startswith(kind + " "):
+            return kind.lower() + unit_name[len(kind):]
+    return unit_name
+
+
+class _Calendar:
+    """Public holidays, Tết, and working days (Monday to Friday, not a holiday)."""
+
+    def __init__(self, years: range) -> None:
+        holidays: list[np.datetime64] = []
+        self.volume: dict[np.datetime64, float] = {}
+        for year in years:
+            for day in FIXED_HOLIDAYS + ((HUNG_KINGS[year],) if year in HUNG_KINGS else ()):
+                holidays.append(np.datetime64(f"{year}-{day}"))
+            if year in TET:
+                tet = np.datetime64(f"{year}-{TET[year]}")
+                holidays += [tet + k for k in TET_BREAK]
+                self.volume.update({tet + k: TET_RUSH for k in TET_RUSH_DAYS})
+                self.volume.update({tet + k: TET_RESTART for k in TET_RESTART_DAYS})
+        self.volume.update({day: HOLIDAY_VOLUME for day in holidays})
+        self.busdays = np.busdaycalendar(weekmask="1111100", holidays=holidays)
+
+    def day_volume(self, days: np.ndarray) -> np.ndarray:
+        """Relative dossier volume of each day: weekday rhythm, holidays, the Tết rush."""
+        weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+        volume = np.array(WEEKDAY_VOLUME)[weekday]
+        special = np.array([self.volume.get(d, 1.0) for d in days])
+        return np.where(special < 1.0, np.minimum(volume, special), volume * special)
+
+    def add_working_days(self, days: np.ndarray, n: np.ndarray) -> np.ndarray:
+        """The working day ``n`` working days after ``days`` (rolled forward to a working day first)."""
+        return np.busday_offset(days, n, roll="forward", busdaycal=self.busdays)
+
+    def count_working_days(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """Working days in ``[first, last)``."""
+        return np.busday_count(first, last, busdaycal=self.busdays)
+
+
+# -- drawing one month of dossiers -------------------------------------------------
+
+def _draw_month(cat: _Catalogue, cal: _Calendar, month: date, seed: int, daily_mean: float) -> pl.DataFrame:
+    """The dossiers received in ``month``, each with its whole life cycle.
+
+    The month has its own random stream, so it comes out the same whatever range
+    the run covers.
+    """
+    rng = np.random.default_rng([seed, month.year, month.month])
+    trend = _trend(month)
+    days = np.arange(np.datetime64(month, "D"), np.datetime64(_next_month(month), "D"))
+    level = daily_mean * 7 / sum(WEEKDAY_VOLUME) * trend.volume * SEASON[month.month - 1]
+    level *= DISRUPTIONS.get((month.year, month.month), 1.0) * rng.lognormal(0.0, 0.05)
+    day = np.repeat(days, rng.poisson(level * cal.day_volume(days)))
+    n = len(day)
+
+    proc = rng.choice(len(cat.proc_p), size=n, p=cat.proc_p)
+    slot = _draw_units(rng, cat, proc)
+    received = day.astype(np.int64) * 1440 + _receipt_minute(rng, day)
+    channel = _draw_channels(rng, cat, proc, trend)
+    due, end, final_status, static_status = _draw_outcomes(rng, cat, cal, proc, slot, day, received, channel, trend)
+    t_processing, pause_start, pause_end, pause_status = _draw_pauses(rng, cat, received, end)
+    returned, return_recorded = _draw_returns(rng, cal, end, final_status)
+    fee = np.where(np.isin(static_status, (1, 3)), 0, cat.proc_fee[proc])
+    payment, paid_online = _draw_payments(rng, fee, channel, trend)
+    late = (due >= 0) & (end < NEVER) & (end // 1440 > due // 1440)
+    rating = _draw_ratings(rng, final_status, late, month, trend)
+    digitised = rng.random(n) < trend.digitised
+    last_change = np.select(
+        [static_status > 0, returned < NEVER, end < NEVER],
+        [received, returned, end], default=np.maximum(t_processing, pause_end))
+    return pl.DataFrame({
+        "dossier_id": _dossier_ids(cat, slot, day, received),
+        "proc": proc, "slot": slot, "agency": cat.agency_of[proc, slot], "channel": channel,
+        "received": received, "due": due, "end": end, "returned": returned, "return_recorded": return_recorded,
+        "t_processing": t_processing, "pause_start": pause_start, "pause_end": pause_end,
+        "pause_status": pause_status, "final_status": final_status, "static_status": static_status,
+        "fee": fee, "payment": payment, "paid_online": paid_online, "digitised": digitised, "rating": rating,
+        "last_change": last_change,
+    }, schema_overrides=_SCHEMA)
+
+
+_SCHEMA = {"proc": pl.Int32, "slot": pl.Int32, "agency": pl.Int32, "channel": pl.Int8, "received": pl.Int64,
+           "due": pl.Int64, "end": pl.Int64, "returned": pl.Int64, "return_recorded": pl.Boolean,
+           "t_processing": pl.Int64, "pause_start": pl.Int64, "pause_end": pl.Int64, "pause_status": pl.Int8,
+           "final_status": pl.Int8, "static_status": pl.Int8, "fee": pl.Int64, "payment": pl.Int8,
+           "paid_online": pl.Int8, "digitised": pl.Boolean, "rating": pl.Int8, "last_change": pl.Int64}
+
+
+def _empty_dossiers() -> pl.DataFrame:
+    return pl.DataFrame(schema={"dossier_id": pl.String, **_SCHEMA})
+
+
+def _draw_units(rng: np.random.Generator, cat: _Catalogue, proc: np.ndarray) -> np.ndarray:
+    """The unit each dossier belongs to: a commune, a district or the province, by handling level."""
+    commune = rng.choice(cat.commune_slots, size=len(proc), p=cat.commune_p)
+    district = rng.choice(cat.district_slots, size=len(proc), p=cat.district_p)
+    level = cat.proc_level[proc]
+    return np.select([level == 0, level == 1], [0, district], default=commune)
+
+
+def _receipt_minute(rng: np.random.Generator, day: np.ndarray) -> np.ndarray:
+    """Minute of the day a dossier was taken in: office hours, Saturday mornings, a little on Sundays."""
+    weekday = (day.astype(np.int64) + 3) % 7
+    morning = rng.integers(7 * 60, 11 * 60 + 30, len(day))
+    afternoon = rng.integers(13 * 60, 16 * 60 + 45, len(day))
+    minute = np.where(rng.random(len(day)) < 0.6, morning, afternoon)
+    minute = np.where(weekday == 5, morning, minute)
+    return np.where(weekday == 6, rng.integers(7 * 60 + 30, 11 * 60, len(day)), minute)
+
+
+def _draw_channels(rng: np.random.Generator, cat: _Catalogue, proc: np.ndarray, trend: Trend) -> np.ndarray:
+    """1 in person, 2 online, 3 public postal service, following the month's online target."""
+    p_online = _sigmoid(cat.proc_logit[proc] + cat.online_offset(trend.online))
+    u = rng.random(len(proc))
+    postal = rng.random(len(proc)) < P_POSTAL
+    return np.where(u < p_online, 2, np.where(postal, 3, 1)).astype(np.int8)
+
+
+def _draw_outcomes(rng: np.random.Generator, cat: _Catalogue, cal: _Calendar, proc: np.ndarray, slot: np.ndarray,
+                   day: np.ndarray, received: np.ndarray, channel: np.ndarray,
+                   trend: Trend) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Due instant, end instant and status of each dossier.
+
+    The outcome (late, early, on time, withdrawn, stopped, refused, never taken
+    up) is drawn first and the end day placed to match it, so the late and early
+    rates are controlled directly rather than emerging from duration noise.
+    Returns due (-1 = none), end (NEVER = never), the status the dossier takes at
+    its end (9, 7 or 8) and a static status (1 or 3, else 0) for dossiers that
+    never move.
+    """
+    n = len(proc)
+    minute = received % 1440
+    days = cat.proc_days[proc] + ((cat.proc_days[proc] == 0) & (minute >= SAME_DAY_CUTOFF))
+    due_day = cal.add_working_days(day, days)
+    has_due = rng.random(n) >= P_NO_DUE
+    due = np.where(has_due, due_day.astype(np.int64) * 1440 + DUE_MINUTE, -1)
+
+    online = channel == 2
+    p_late = np.minimum(cat.proc_late[proc] * trend.late * cat.unit_late[slot], 0.5)
+    first_day = cal.add_working_days(day, np.zeros(n, dtype=np.int64))
+    early_days = cal.count_working_days(first_day, due_day)
+    p_early = np.where(early_days > 0, np.minimum(P_EARLY * cat.unit_early[slot], 0.95), 0.0)
+    u = rng.random(n)
+    cuts = np.cumsum([np.where(online, P_DRAFT_ONLINE, 0.0),
+                      np.where(online, P_REFUSED_ONLINE, P_REFUSED_OFFLINE),
+                      np.full(n, P_WITHDRAWN), np.full(n, P_STOPPED), np.where(has_due, p_late, 0.0)], axis=0)
+    draft, refused, withdrawn, stopped, late = (u < cuts[0]), (u < cuts[1]), (u < cuts[2]), (u < cuts[3]), (u < cuts[4])
+    early = rng.random(n) < p_early
+
+    late_mean = np.where(cat.proc_land[proc], LATE_EXTRA_DAYS_MEAN_LAND, LATE_EXTRA_DAYS_MEAN)
+    span = np.maximum(cat.proc_days[proc], 1)
+    end_day = np.select(
+        [withdrawn | stopped, late, ~has_due, early],
+        [cal.add_working_days(first_day, rng.integers(0, span + 1)),
+         cal.add_working_days(due_day, rng.geometric(1 / late_mean)),
+         cal.add_working_days(first_day, rng.integers(0, span + 1)),
+         cal.add_working_days(first_day, (rng.random(n) * early_days).astype(np.int64))],
+        default=due_day)
+    end = _end_instant(rng, end_day, day, minute)
+
+    static_status = np.select([draft, refused], [1, 3], default=0).astype(np.int8)
+    final_status = np.select([withdrawn, stopped], [7, 8], default=9).astype(np.int8)
+    end = np.where(refused, NEVER, end)                      # refused covers draft: cuts are cumulative
+    due = np.where(refused, -1, due)
+    return due, end, final_status, static_status
+
+
+def _end_instant(rng: np.random.Generator, end_day: np.ndarray, day: np.ndarray, minute: np.ndarray) -> np.ndarray:
+    """End instant in office hours of ``end_day``, after the receipt when both fall on the same day."""
+    same_day = end_day == day
+    later = rng.integers(7 * 60 + 30, OFFICE_END, len(day))
+    after_receipt = minute + 10 + (rng.random(len(day)) * np.maximum(OFFICE_END - minute - 10, 0)).astype(np.int64)
+    return end_day.astype(np.int64) * 1440 + np.where(same_day, after_receipt, later)
+
+
+def _draw_pauses(rng: np.random.Generator, cat: _Catalogue, received: np.ndarray,
+                 end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """When a dossier moves from "Đã tiếp nhận" to "Đang xử lý", and any pause before its end.
+
+    Pauses ("Chờ bổ sung", or in land and tax "Chờ thực hiện nghĩa vụ tài chính")
+    only happen to dossiers that take more than three days, as in real files.
+    """
+    n = len(received)
+    t_processing = received + rng.integers(60, 26 * 60, n)
+    long = (end < NEVER) & (end - t_processing > 3 * 1440)
+    paused = long & (rng.random(n) < np.where(cat.proc_land[0] if False else cat.proc_obligation[0], 0, 0) + 0)
+    return t_processing, *_pause_window(rng, cat, t_processing, end, long)
+
+
+def _pause_window(rng: np.random.Generator, cat: _Catalogue, t_processing: np.ndarray, end: np.ndarray,
+                  long: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    raise NotImplementedError
+
+
+def _draw_returns(rng: np.random.Generator, cal: _Calendar, end: np.ndarray,
+                  final_status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """When the result was handed back (status 10), and whether the export records that date.
+
+    Most results go back at once or within a few working days; some are never
+    collected (status stays 9); many systems fill "Ngày trả kết quả" only sometimes.
+    """
+    n = len(end)
+    resolved = (end < NEVER) & (final_status == 9)
+    returned_any = resolved & (rng.random(n) < P_RETURNED)
+    at_once = rng.random(n) < 0.45
+    end_day = np.where(resolved, end // 1440, 0).astype("datetime64[D]")
+    later_day = cal.add_working_days(end_day, rng.geometric(0.35, n))
+    later = later_day.astype(np.int64) * 1440 + rng.integers(7 * 60 + 30, OFFICE_END, n)
+    returned = np.where(at_once, end + rng.integers(0, 90, n), later)
+    return np.where(returned_any, returned, NEVER), rng.random(n) < P_RETURN_RECORDED
+
+
+def _draw_payments(rng: np.random.Generator, fee: np.ndarray, channel: np.ndarray,
+                   trend: Trend) -> tuple[np.ndarray, np.ndarray]:
+    """Payment method code (PAYMENT_TEXT) and DuocThanhToanTrucTuyen of each dossier.
+
+    Online gateways are only open to dossiers filed online, so their share among
+    online filers is scaled up to meet the province-wide target.
+    """
+    n = len(fee)
+    paid = fee > 0
+    p_gateway = np.where(channel == 2, min(trend.gateway / max(trend.online, 0.05), 0.95), 0.0)
+    gateway = paid & (rng.random(n) < p_gateway)
+    p_other_cashless = (trend.cashless - trend.gateway) / (1 - trend.gateway)
+    cashless = paid & ~gateway & (rng.random(n) < p_other_cashless)
+    card = rng.random(n) < P_CARD
+    payment = np.select([~paid, gateway, cashless & card, cashless], [PAY_NONE, PAY_GATEWAY, PAY_CARD, PAY_TRANSFER],
+                        default=PAY_CASH).astype(np.int8)
+    platform = np.where(rng.random(n) < P_GATEWAY_NATIONAL, 1, 2)
+    return payment, np.where(gateway, platform, 0).astype(np.int8)
+
+
+def _draw_ratings(rng: np.random.Generator, final_status: np.ndarray, late: np.ndarray, month: date,
+                  trend: Trend) -> np.ndarray:
+    """Satisfaction rating index (RATING_TEXT) of resolved dossiers; late ones are rated worse."""
+    n = len(final_status)
+    if month < RATINGS_FROM:
+        return np.zeros(n, dtype=np.int8)
+    rated = (final_status == 9) & (rng.random(n) < trend.rated)
+    dissatisfied = rng.random(n) < np.where(late, P_DISSATISFIED_LATE, P_DISSATISFIED)
+    very = rng.random(n) < P_VERY_SATISFIED
+    return np.select([~rated, dissatisfied, very], [0, 3, 1], default=2).astype(np.int8)
+
+
+def _dossier_ids(cat: _Catalogue, slot: np.ndarray, day: np.ndarray, received: np.ndarray) -> pl.Series:
+    """``H72.<unit>-<yymmdd>-<nnnn>``, numbered per unit and day in order of receipt."""
+    order = np.lexsort((received, day, slot))
+    key = slot[order].astype(np.int64) * 100_000 + day[order].astype(np.int64)
+    first = np.r_[True, key[1:] != key[:-1]]
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(key)), 0))
+    sequence = np.empty(len(key), dtype=np.int64)
+    sequence[order] = np.arange(len(key)) - group_start + 1
+    frame = pl.DataFrame({"slot": slot, "day": day, "sequence": sequence})
+    units = pl.Series(cat.unit_codes)
+    return frame.select(pl.concat_str(
+        pl.lit(f"H{PROVINCE_CODE}."), units.gather(frame["slot"]).alias("u").to_frame().to_series(),
+    )).to_series()
