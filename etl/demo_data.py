@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -420,6 +419,11 @@ class _Catalogue:
     """
 
     procedures: list[tuple[Field, Procedure]]
+    proc_codes: list[str]
+    proc_names: list[str]
+    proc_field_codes: list[str]
+    proc_field_names: list[str]
+    proc_level_names: list[str]
     proc_p: np.ndarray            # probability of each procedure
     proc_level: np.ndarray        # index into LEVELS
     proc_days: np.ndarray
@@ -463,7 +467,10 @@ class _Catalogue:
         unit_early = np.array([PROVINCE_EARLY if d == 0 else t[2] for d, t in zip(unit_district, district_traits)])
         agency_names, agency_of = _agencies(procedures, unit_codes, names, unit_district)
         return cls(
-            procedures=procedures, proc_p=proc_p / proc_p.sum(),
+            procedures=procedures, proc_codes=[p.code for _, p in procedures],
+            proc_names=[p.name for _, p in procedures], proc_field_codes=[f.code for f, _ in procedures],
+            proc_field_names=[f.name for f, _ in procedures], proc_level_names=[p.level for _, p in procedures],
+            proc_p=proc_p / proc_p.sum(),
             proc_level=np.array([LEVELS.index(p.level) for _, p in procedures]),
             proc_days=np.array([p.days for _, p in procedures]),
             proc_online_level=np.array([p.online_level for _, p in procedures]),
@@ -554,8 +561,7 @@ class _Calendar:
 
     def day_volume(self, days: np.ndarray) -> np.ndarray:
         """Relative dossier volume of each day: weekday rhythm, holidays, the Tết rush."""
-        weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-        volume = np.array(WEEKDAY_VOLUME)[weekday]
+        volume = np.array(WEEKDAY_VOLUME)[_weekday(days)]
         special = np.array([self.volume.get(d, 1.0) for d in days])
         return np.where(special < 1.0, np.minimum(volume, special), volume * special)
 
@@ -570,55 +576,65 @@ class _Calendar:
 
 # -- drawing one month of dossiers -------------------------------------------------
 
+# Outcome of a dossier, drawn before its dates are placed.
+DRAFT, REFUSED, WITHDRAWN, STOPPED, LATE, REGULAR = range(6)
+
+_SCHEMA = {"dossier_id": pl.String, "proc": pl.Int32, "slot": pl.Int32, "agency": pl.Int32, "channel": pl.Int8,
+           "received": pl.Int64, "due": pl.Int64, "end": pl.Int64, "returned": pl.Int64,
+           "return_recorded": pl.Boolean, "t_processing": pl.Int64, "pause_start": pl.Int64, "pause_end": pl.Int64,
+           "pause_status": pl.Int8, "final_status": pl.Int8, "static_status": pl.Int8, "fee": pl.Int64,
+           "payment": pl.Int8, "paid_online": pl.Int8, "digitised": pl.Boolean, "rating": pl.Int8,
+           "last_change": pl.Int64}
+
+
+def _empty_dossiers() -> pl.DataFrame:
+    return pl.DataFrame(schema=_SCHEMA)
+
+
 def _draw_month(cat: _Catalogue, cal: _Calendar, month: date, seed: int, daily_mean: float) -> pl.DataFrame:
-    """The dossiers received in ``month``, each with its whole life cycle.
+    """The dossiers received in ``month``, each with its whole life cycle (instants in minutes).
 
     The month has its own random stream, so it comes out the same whatever range
     the run covers.
     """
     rng = np.random.default_rng([seed, month.year, month.month])
     trend = _trend(month)
-    days = np.arange(np.datetime64(month, "D"), np.datetime64(_next_month(month), "D"))
-    level = daily_mean * 7 / sum(WEEKDAY_VOLUME) * trend.volume * SEASON[month.month - 1]
-    level *= DISRUPTIONS.get((month.year, month.month), 1.0) * rng.lognormal(0.0, 0.05)
-    day = np.repeat(days, rng.poisson(level * cal.day_volume(days)))
+    day = _draw_days(rng, cal, month, trend, daily_mean)
     n = len(day)
-
     proc = rng.choice(len(cat.proc_p), size=n, p=cat.proc_p)
     slot = _draw_units(rng, cat, proc)
     received = day.astype(np.int64) * 1440 + _receipt_minute(rng, day)
     channel = _draw_channels(rng, cat, proc, trend)
-    due, end, final_status, static_status = _draw_outcomes(rng, cat, cal, proc, slot, day, received, channel, trend)
-    t_processing, pause_start, pause_end, pause_status = _draw_pauses(rng, cat, received, end)
-    returned, return_recorded = _draw_returns(rng, cal, end, final_status)
-    fee = np.where(np.isin(static_status, (1, 3)), 0, cat.proc_fee[proc])
+    outcome = _draw_outcome(rng, cat, proc, slot, channel, trend)
+    due, end = _place_dates(rng, cat, cal, proc, slot, day, received, outcome)
+    t_processing, pause_start, pause_end, pause_status = _draw_pauses(rng, cat, proc, received, end)
+    returned, return_recorded = _draw_returns(rng, cal, end, outcome)
+    static = np.isin(outcome, (DRAFT, REFUSED))
+    fee = np.where(static, 0, cat.proc_fee[proc])
     payment, paid_online = _draw_payments(rng, fee, channel, trend)
-    late = (due >= 0) & (end < NEVER) & (end // 1440 > due // 1440)
-    rating = _draw_ratings(rng, final_status, late, month, trend)
-    digitised = rng.random(n) < trend.digitised
-    last_change = np.select(
-        [static_status > 0, returned < NEVER, end < NEVER],
-        [received, returned, end], default=np.maximum(t_processing, pause_end))
+    rating = _draw_ratings(rng, outcome, month, trend)
     return pl.DataFrame({
         "dossier_id": _dossier_ids(cat, slot, day, received),
         "proc": proc, "slot": slot, "agency": cat.agency_of[proc, slot], "channel": channel,
         "received": received, "due": due, "end": end, "returned": returned, "return_recorded": return_recorded,
         "t_processing": t_processing, "pause_start": pause_start, "pause_end": pause_end,
-        "pause_status": pause_status, "final_status": final_status, "static_status": static_status,
-        "fee": fee, "payment": payment, "paid_online": paid_online, "digitised": digitised, "rating": rating,
-        "last_change": last_change,
-    }, schema_overrides=_SCHEMA)
+        "pause_status": pause_status,
+        "final_status": np.select([outcome == WITHDRAWN, outcome == STOPPED], [7, 8], default=9),
+        "static_status": np.select([outcome == DRAFT, outcome == REFUSED], [1, 3], default=0),
+        "fee": fee, "payment": payment, "paid_online": paid_online,
+        "digitised": rng.random(n) < trend.digitised, "rating": rating,
+        # After this instant the dossier never changes again, and no later file mentions it.
+        "last_change": np.select([static, returned < NEVER], [received, returned], default=end),
+    }, schema=_SCHEMA)
 
 
-_SCHEMA = {"proc": pl.Int32, "slot": pl.Int32, "agency": pl.Int32, "channel": pl.Int8, "received": pl.Int64,
-           "due": pl.Int64, "end": pl.Int64, "returned": pl.Int64, "return_recorded": pl.Boolean,
-           "t_processing": pl.Int64, "pause_start": pl.Int64, "pause_end": pl.Int64, "pause_status": pl.Int8,
-           "final_status": pl.Int8, "static_status": pl.Int8, "fee": pl.Int64, "payment": pl.Int8,
-           "paid_online": pl.Int8, "digitised": pl.Boolean, "rating": pl.Int8, "last_change": pl.Int64}
-
-
-def _empty_dossiers() -> pl.DataFrame:
-    return pl.DataFrame(schema={"dossier_id": pl.String, **_SCHEMA})
+def _draw_days(rng: np.random.Generator, cal: _Calendar, month: date, trend: Trend,
+               daily_mean: float) -> np.ndarray:
+    """Receipt day of every dossier of the month (sorted), from the month's daily volumes."""
+    days = np.arange(np.datetime64(month, "D"), np.datetime64(_next_month(month), "D"))
+    level = daily_mean * len(WEEKDAY_VOLUME) / sum(WEEKDAY_VOLUME) * trend.volume * SEASON[month.month - 1]
+    level *= DISRUPTIONS.get((month.year, month.month), 1.0) * rng.lognormal(0.0, 0.05)
+    return np.repeat(days, rng.poisson(level * cal.day_volume(days)))
 
 
 def _draw_units(rng: np.random.Generator, cat: _Catalogue, proc: np.ndarray) -> np.ndarray:
@@ -631,121 +647,123 @@ def _draw_units(rng: np.random.Generator, cat: _Catalogue, proc: np.ndarray) -> 
 
 def _receipt_minute(rng: np.random.Generator, day: np.ndarray) -> np.ndarray:
     """Minute of the day a dossier was taken in: office hours, Saturday mornings, a little on Sundays."""
-    weekday = (day.astype(np.int64) + 3) % 7
-    morning = rng.integers(7 * 60, 11 * 60 + 30, len(day))
-    afternoon = rng.integers(13 * 60, 16 * 60 + 45, len(day))
-    minute = np.where(rng.random(len(day)) < 0.6, morning, afternoon)
-    minute = np.where(weekday == 5, morning, minute)
-    return np.where(weekday == 6, rng.integers(7 * 60 + 30, 11 * 60, len(day)), minute)
+    n = len(day)
+    weekday = _weekday(day)
+    morning = rng.integers(7 * 60, 11 * 60 + 30, n)
+    afternoon = rng.integers(13 * 60, 16 * 60 + 45, n)
+    minute = np.where((rng.random(n) < 0.6) | (weekday == 5), morning, afternoon)
+    return np.where(weekday == 6, rng.integers(7 * 60 + 30, 11 * 60, n), minute)
 
 
 def _draw_channels(rng: np.random.Generator, cat: _Catalogue, proc: np.ndarray, trend: Trend) -> np.ndarray:
     """1 in person, 2 online, 3 public postal service, following the month's online target."""
     p_online = _sigmoid(cat.proc_logit[proc] + cat.online_offset(trend.online))
-    u = rng.random(len(proc))
+    online = rng.random(len(proc)) < p_online
     postal = rng.random(len(proc)) < P_POSTAL
-    return np.where(u < p_online, 2, np.where(postal, 3, 1)).astype(np.int8)
+    return np.select([online, postal], [2, 3], default=1)
 
 
-def _draw_outcomes(rng: np.random.Generator, cat: _Catalogue, cal: _Calendar, proc: np.ndarray, slot: np.ndarray,
-                   day: np.ndarray, received: np.ndarray, channel: np.ndarray,
-                   trend: Trend) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Due instant, end instant and status of each dossier.
+def _draw_outcome(rng: np.random.Generator, cat: _Catalogue, proc: np.ndarray, slot: np.ndarray,
+                  channel: np.ndarray, trend: Trend) -> np.ndarray:
+    """DRAFT, REFUSED, WITHDRAWN, STOPPED, LATE or REGULAR for each dossier.
 
-    The outcome (late, early, on time, withdrawn, stopped, refused, never taken
-    up) is drawn first and the end day placed to match it, so the late and early
-    rates are controlled directly rather than emerging from duration noise.
-    Returns due (-1 = none), end (NEVER = never), the status the dossier takes at
-    its end (9, 7 or 8) and a static status (1 or 3, else 0) for dossiers that
-    never move.
+    The outcome is drawn first and the dates placed to match it, so the late
+    rate of a field, a unit and a year is set directly by the tables above
+    rather than emerging from duration noise.
+    """
+    n = len(proc)
+    online = channel == 2
+    p_late = np.minimum(cat.proc_late[proc] * trend.late * cat.unit_late[slot], 0.5)
+    widths = [np.where(online, P_DRAFT_ONLINE, 0.0), np.where(online, P_REFUSED_ONLINE, P_REFUSED_OFFLINE),
+              np.full(n, P_WITHDRAWN), np.full(n, P_STOPPED), p_late]
+    cuts = np.cumsum(widths, axis=0)
+    return (rng.random(n) >= cuts).sum(axis=0)
+
+
+def _place_dates(rng: np.random.Generator, cat: _Catalogue, cal: _Calendar, proc: np.ndarray, slot: np.ndarray,
+                 day: np.ndarray, received: np.ndarray, outcome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Due instant (-1 = none) and end instant (NEVER = none) matching each outcome.
+
+    Due: the procedure's working days after receipt, at 17:00 (same-day
+    procedures received after 15:00 are due the next working day). End: after
+    the due day when late; on a working day before it when early (possible only
+    when the due day is not the first working day); on it otherwise.
     """
     n = len(proc)
     minute = received % 1440
-    days = cat.proc_days[proc] + ((cat.proc_days[proc] == 0) & (minute >= SAME_DAY_CUTOFF))
-    due_day = cal.add_working_days(day, days)
-    has_due = rng.random(n) >= P_NO_DUE
-    due = np.where(has_due, due_day.astype(np.int64) * 1440 + DUE_MINUTE, -1)
-
-    online = channel == 2
-    p_late = np.minimum(cat.proc_late[proc] * trend.late * cat.unit_late[slot], 0.5)
+    days = cat.proc_days[proc]
+    due_day = cal.add_working_days(day, days + ((days == 0) & (minute >= SAME_DAY_CUTOFF)))
     first_day = cal.add_working_days(day, np.zeros(n, dtype=np.int64))
-    early_days = cal.count_working_days(first_day, due_day)
-    p_early = np.where(early_days > 0, np.minimum(P_EARLY * cat.unit_early[slot], 0.95), 0.0)
-    u = rng.random(n)
-    cuts = np.cumsum([np.where(online, P_DRAFT_ONLINE, 0.0),
-                      np.where(online, P_REFUSED_ONLINE, P_REFUSED_OFFLINE),
-                      np.full(n, P_WITHDRAWN), np.full(n, P_STOPPED), np.where(has_due, p_late, 0.0)], axis=0)
-    draft, refused, withdrawn, stopped, late = (u < cuts[0]), (u < cuts[1]), (u < cuts[2]), (u < cuts[3]), (u < cuts[4])
-    early = rng.random(n) < p_early
-
+    early_span = cal.count_working_days(first_day, due_day)
+    has_due = (rng.random(n) >= P_NO_DUE) | (outcome == LATE)
+    p_early = np.where(early_span > 0, np.minimum(P_EARLY * cat.unit_early[slot], 0.95), 0.0)
+    early = (outcome == REGULAR) & has_due & (rng.random(n) < p_early)
     late_mean = np.where(cat.proc_land[proc], LATE_EXTRA_DAYS_MEAN_LAND, LATE_EXTRA_DAYS_MEAN)
-    span = np.maximum(cat.proc_days[proc], 1)
+    within_deadline = cal.add_working_days(first_day, rng.integers(0, np.maximum(days, 1) + 1))
     end_day = np.select(
-        [withdrawn | stopped, late, ~has_due, early],
-        [cal.add_working_days(first_day, rng.integers(0, span + 1)),
-         cal.add_working_days(due_day, rng.geometric(1 / late_mean)),
-         cal.add_working_days(first_day, rng.integers(0, span + 1)),
-         cal.add_working_days(first_day, (rng.random(n) * early_days).astype(np.int64))],
+        [outcome == LATE, np.isin(outcome, (WITHDRAWN, STOPPED)) | ~has_due, early],
+        [cal.add_working_days(due_day, rng.geometric(1 / late_mean)),
+         within_deadline,
+         cal.add_working_days(first_day, (rng.random(n) * early_span).astype(np.int64))],
         default=due_day)
-    end = _end_instant(rng, end_day, day, minute)
-
-    static_status = np.select([draft, refused], [1, 3], default=0).astype(np.int8)
-    final_status = np.select([withdrawn, stopped], [7, 8], default=9).astype(np.int8)
-    end = np.where(refused, NEVER, end)                      # refused covers draft: cuts are cumulative
-    due = np.where(refused, -1, due)
-    return due, end, final_status, static_status
+    static = np.isin(outcome, (DRAFT, REFUSED))
+    due = np.where(has_due & ~static, due_day.astype(np.int64) * 1440 + DUE_MINUTE, -1)
+    end = np.where(static, NEVER, _end_instant(rng, end_day, day, minute))
+    return due, end
 
 
 def _end_instant(rng: np.random.Generator, end_day: np.ndarray, day: np.ndarray, minute: np.ndarray) -> np.ndarray:
     """End instant in office hours of ``end_day``, after the receipt when both fall on the same day."""
-    same_day = end_day == day
-    later = rng.integers(7 * 60 + 30, OFFICE_END, len(day))
-    after_receipt = minute + 10 + (rng.random(len(day)) * np.maximum(OFFICE_END - minute - 10, 0)).astype(np.int64)
-    return end_day.astype(np.int64) * 1440 + np.where(same_day, after_receipt, later)
+    n = len(day)
+    any_time = rng.integers(7 * 60 + 30, OFFICE_END, n)
+    after_receipt = minute + 10 + (rng.random(n) * np.maximum(OFFICE_END - minute - 10, 0)).astype(np.int64)
+    return end_day.astype(np.int64) * 1440 + np.where(end_day == day, after_receipt, any_time)
 
 
-def _draw_pauses(rng: np.random.Generator, cat: _Catalogue, received: np.ndarray,
+def _draw_pauses(rng: np.random.Generator, cat: _Catalogue, proc: np.ndarray, received: np.ndarray,
                  end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """When a dossier moves from "Đã tiếp nhận" to "Đang xử lý", and any pause before its end.
+    """When each dossier moves from "Đã tiếp nhận" (2) to "Đang xử lý" (4), and its pause if any.
 
-    Pauses ("Chờ bổ sung", or in land and tax "Chờ thực hiện nghĩa vụ tài chính")
-    only happen to dossiers that take more than three days, as in real files.
+    Pauses, "Chờ bổ sung" (5) or, in land and tax, often "Chờ thực hiện nghĩa vụ
+    tài chính" (6), only happen to dossiers that take more than three days. They
+    are what a month-end export shows for a paused dossier; they do not move the
+    due date.
     """
-    n = len(received)
+    n = len(proc)
     t_processing = received + rng.integers(60, 26 * 60, n)
-    long = (end < NEVER) & (end - t_processing > 3 * 1440)
-    paused = long & (rng.random(n) < np.where(cat.proc_land[0] if False else cat.proc_obligation[0], 0, 0) + 0)
-    return t_processing, *_pause_window(rng, cat, t_processing, end, long)
-
-
-def _pause_window(rng: np.random.Generator, cat: _Catalogue, t_processing: np.ndarray, end: np.ndarray,
-                  long: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    raise NotImplementedError
+    span = np.where(end < NEVER, end - t_processing, 0)
+    p_pause = np.where(cat.proc_land[proc], P_PAUSE_LAND, P_PAUSE)
+    paused = (span > 3 * 1440) & (rng.random(n) < p_pause)
+    start = t_processing + (rng.random(n) * 0.5 * span).astype(np.int64)
+    stop = start + ((0.3 + 0.6 * rng.random(n)) * (t_processing + span - start)).astype(np.int64)
+    obligation = cat.proc_obligation[proc] & (rng.random(n) < 0.6)
+    status = np.where(obligation, 6, 5)
+    return t_processing, np.where(paused, start, NEVER), np.where(paused, stop, NEVER), status
 
 
 def _draw_returns(rng: np.random.Generator, cal: _Calendar, end: np.ndarray,
-                  final_status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                  outcome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """When the result was handed back (status 10), and whether the export records that date.
 
     Most results go back at once or within a few working days; some are never
-    collected (status stays 9); many systems fill "Ngày trả kết quả" only sometimes.
+    collected (the dossier stays at 9); systems fill "Ngày trả kết quả" only
+    sometimes.
     """
     n = len(end)
-    resolved = (end < NEVER) & (final_status == 9)
-    returned_any = resolved & (rng.random(n) < P_RETURNED)
-    at_once = rng.random(n) < 0.45
-    end_day = np.where(resolved, end // 1440, 0).astype("datetime64[D]")
-    later_day = cal.add_working_days(end_day, rng.geometric(0.35, n))
-    later = later_day.astype(np.int64) * 1440 + rng.integers(7 * 60 + 30, OFFICE_END, n)
-    returned = np.where(at_once, end + rng.integers(0, 90, n), later)
-    return np.where(returned_any, returned, NEVER), rng.random(n) < P_RETURN_RECORDED
+    returned = np.isin(outcome, (LATE, REGULAR)) & (rng.random(n) < P_RETURNED)
+    end_day = np.where(returned, end // 1440, 0).astype("datetime64[D]")
+    later = cal.add_working_days(end_day, rng.geometric(0.35, n)).astype(np.int64) * 1440 \
+        + rng.integers(7 * 60 + 30, OFFICE_END, n)
+    at_once = end + rng.integers(0, 90, n)
+    instant = np.where(rng.random(n) < 0.45, at_once, later)
+    return np.where(returned, instant, NEVER), rng.random(n) < P_RETURN_RECORDED
 
 
 def _draw_payments(rng: np.random.Generator, fee: np.ndarray, channel: np.ndarray,
                    trend: Trend) -> tuple[np.ndarray, np.ndarray]:
-    """Payment method code (PAYMENT_TEXT) and DuocThanhToanTrucTuyen of each dossier.
+    """Payment method (index into PAYMENT_TEXT) and DuocThanhToanTrucTuyen of each dossier.
 
-    Online gateways are only open to dossiers filed online, so their share among
+    Online gateways are open only to dossiers filed online, so their share among
     online filers is scaled up to meet the province-wide target.
     """
     n = len(fee)
@@ -753,36 +771,214 @@ def _draw_payments(rng: np.random.Generator, fee: np.ndarray, channel: np.ndarra
     p_gateway = np.where(channel == 2, min(trend.gateway / max(trend.online, 0.05), 0.95), 0.0)
     gateway = paid & (rng.random(n) < p_gateway)
     p_other_cashless = (trend.cashless - trend.gateway) / (1 - trend.gateway)
-    cashless = paid & ~gateway & (rng.random(n) < p_other_cashless)
+    cashless = paid & (rng.random(n) < p_other_cashless)
     card = rng.random(n) < P_CARD
     payment = np.select([~paid, gateway, cashless & card, cashless], [PAY_NONE, PAY_GATEWAY, PAY_CARD, PAY_TRANSFER],
-                        default=PAY_CASH).astype(np.int8)
+                        default=PAY_CASH)
     platform = np.where(rng.random(n) < P_GATEWAY_NATIONAL, 1, 2)
-    return payment, np.where(gateway, platform, 0).astype(np.int8)
+    return payment, np.where(gateway, platform, 0)
 
 
-def _draw_ratings(rng: np.random.Generator, final_status: np.ndarray, late: np.ndarray, month: date,
-                  trend: Trend) -> np.ndarray:
-    """Satisfaction rating index (RATING_TEXT) of resolved dossiers; late ones are rated worse."""
-    n = len(final_status)
+def _draw_ratings(rng: np.random.Generator, outcome: np.ndarray, month: date, trend: Trend) -> np.ndarray:
+    """Satisfaction rating (index into RATING_TEXT) of resolved dossiers; late ones are rated worse."""
+    n = len(outcome)
     if month < RATINGS_FROM:
         return np.zeros(n, dtype=np.int8)
-    rated = (final_status == 9) & (rng.random(n) < trend.rated)
-    dissatisfied = rng.random(n) < np.where(late, P_DISSATISFIED_LATE, P_DISSATISFIED)
+    rated = np.isin(outcome, (LATE, REGULAR)) & (rng.random(n) < trend.rated)
+    dissatisfied = rng.random(n) < np.where(outcome == LATE, P_DISSATISFIED_LATE, P_DISSATISFIED)
     very = rng.random(n) < P_VERY_SATISFIED
-    return np.select([~rated, dissatisfied, very], [0, 3, 1], default=2).astype(np.int8)
+    return np.select([~rated, dissatisfied, very], [0, 3, 1], default=2)
 
 
 def _dossier_ids(cat: _Catalogue, slot: np.ndarray, day: np.ndarray, received: np.ndarray) -> pl.Series:
-    """``H72.<unit>-<yymmdd>-<nnnn>``, numbered per unit and day in order of receipt."""
+    """``H72.<unit>-<yymmdd>-<nnnn>``, numbered from 1 per unit and day in order of receipt."""
     order = np.lexsort((received, day, slot))
-    key = slot[order].astype(np.int64) * 100_000 + day[order].astype(np.int64)
+    key = slot[order].astype(np.int64) * 1_000_000 + day[order].astype(np.int64)
     first = np.r_[True, key[1:] != key[:-1]]
     group_start = np.maximum.accumulate(np.where(first, np.arange(len(key)), 0))
     sequence = np.empty(len(key), dtype=np.int64)
     sequence[order] = np.arange(len(key)) - group_start + 1
     frame = pl.DataFrame({"slot": slot, "day": day, "sequence": sequence})
-    units = pl.Series(cat.unit_codes)
     return frame.select(pl.concat_str(
-        pl.lit(f"H{PROVINCE_CODE}."), units.gather(frame["slot"]).alias("u").to_frame().to_series(),
+        pl.lit(f"H{PROVINCE_CODE}."), _text(pl.col("slot"), cat.unit_codes), pl.lit("-"),
+        pl.col("day").dt.strftime("%y%m%d"), pl.lit("-"), pl.col("sequence").cast(pl.String).str.zfill(4),
     )).to_series()
+
+
+# -- month-end states ---------------------------------------------------------------
+
+def _status_at(t: int) -> pl.Expr:
+    """The status code a dossier shows at instant ``t`` (minutes), from its life cycle."""
+    col = pl.col
+    return (
+        pl.when(col("static_status") > 0).then(col("static_status"))
+        .when(col("returned") <= t).then(pl.lit(10, pl.Int8))
+        .when(col("end") <= t).then(col("final_status"))
+        .when((col("pause_start") <= t) & (col("pause_end") > t)).then(col("pause_status"))
+        .when(col("t_processing") > t).then(pl.lit(2, pl.Int8))
+        .otherwise(pl.lit(4, pl.Int8))
+    )
+
+
+def _changed_since(dossiers: pl.DataFrame, before: int, now: int) -> pl.DataFrame:
+    """Dossiers whose status at ``now`` differs from their status at ``before``."""
+    return dossiers.filter(_status_at(before) != _status_at(now))
+
+
+def _state_at(t: int) -> list[pl.Expr]:
+    """What an export taken at instant ``t`` shows: status, and the dates and rating known by then."""
+    col, status = pl.col, _status_at(t)
+    as_datetime = lambda e: pl.from_epoch(e * 60, time_unit="s")  # noqa: E731
+    return [
+        status.alias("status"),
+        as_datetime(col("received")).alias("received_at"),
+        as_datetime(pl.when(col("due") >= 0).then(col("due"))).alias("due_at"),
+        as_datetime(pl.when(col("end") <= t).then(col("end"))).alias("end_at"),
+        as_datetime(pl.when((col("returned") <= t) & col("return_recorded")).then(col("returned"))).alias("returned_at"),
+        pl.when(status.is_in([9, 10])).then(col("rating")).otherwise(0).alias("rating_shown"),
+    ]
+
+
+# -- writing the files -----------------------------------------------------------------
+
+def _write_month(out_dir: Path, month: date, view: pl.DataFrame, cat: _Catalogue) -> Path:
+    """Write one month's rows in the shape a province would have exported that month."""
+    stem = f"{month:%Y-%m}"
+    if month < PORTAL_FROM:
+        path = out_dir / f"mot_cua_{stem}.csv"
+        separator = ";" if month.month in SEMICOLON_MONTHS else ","
+        _tabular_frame(view, cat, legacy=month < LEGACY_SERVICE_LEVEL_UNTIL).write_csv(
+            path, include_bom=True, separator=separator, line_terminator="\r\n", quote_style="necessary",
+            null_value="")
+        return path
+    lines = view.select(_portal_record(cat)).to_series().to_list()
+    if month.month % 2:
+        path, text = out_dir / f"dong_bo_{stem}.ndjson", "".join(line + "\n" for line in lines)
+    else:
+        path, text = out_dir / f"dong_bo_{stem}.json", "[\n" + ",\n".join(lines) + "\n]\n"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def _tabular_frame(view: pl.DataFrame, cat: _Catalogue, *, legacy: bool) -> pl.DataFrame:
+    """Shape A columns, as text the way the one-stop-shop software prints them."""
+    col = pl.col
+    service_text = {4: "4", 3: "3", 2: "2"} if legacy else SERVICE_LEVEL_TEXT
+    fees = {int(f): _thousands(int(f)) for f in view["fee"].unique()} | {0: ""}
+    columns = view.select(
+        col("dossier_id").alias("Mã hồ sơ"),
+        _text(col("proc"), cat.proc_codes).alias("Mã TTHC"),
+        _text(col("proc"), cat.proc_names).alias("Tên TTHC"),
+        _text(col("proc"), cat.proc_field_names).alias("Lĩnh vực"),
+        _text(col("agency"), cat.agency_names).alias("Cơ quan giải quyết"),
+        _text(col("proc"), cat.proc_level_names).alias("Cấp giải quyết"),
+        _text(col("slot"), cat.unit_codes).alias("Mã ĐVHC"),
+        col("channel").replace_strict(CHANNEL_TEXT, return_dtype=pl.String).alias("Kênh nộp"),
+        _text(col("proc"), [service_text[level] for level in cat.proc_online_level]).alias("Mức độ DVC"),
+        *[col(c).dt.strftime(CSV_DATETIME).alias(h) for c, h in (
+            ("received_at", "Ngày tiếp nhận"), ("due_at", "Ngày hẹn trả"), ("end_at", "Ngày có kết quả"),
+            ("returned_at", "Ngày trả kết quả"))],
+        col("status").replace_strict(STATUS_TEXT, return_dtype=pl.String).alias("Trạng thái"),
+        col("fee").replace_strict(fees, return_dtype=pl.String).alias("Phí, lệ phí"),
+        _text(col("payment"), PAYMENT_TEXT).alias("Hình thức thanh toán"),
+        pl.when(col("digitised")).then(pl.lit("Có")).otherwise(pl.lit("Không")).alias("Số hóa"),
+        _text(col("rating_shown"), RATING_TEXT).alias("Mức độ hài lòng"),
+    )
+    # Blank cells are written empty, not as "" (which is how Polars writes an empty string).
+    return columns.select(pl.all().replace("", None))
+
+
+def _portal_record(cat: _Catalogue) -> pl.Expr:
+    """One shape B record per row as a JSON text, keys in the national portal's order.
+
+    Built column-wise from pre-encoded pieces (catalogue texts go through
+    json.dumps once) because encoding hundreds of thousands of dicts one by one
+    would dominate the run time. Optional keys are left out, as the portal does.
+    """
+    col = pl.col
+    quoted = lambda e: pl.concat_str(pl.lit('"'), e, pl.lit('"'))  # noqa: E731  (texts without quotes)
+    portal_date = lambda c: quoted(col(c).dt.strftime(PORTAL_DATETIME).fill_null(""))  # noqa: E731
+    fee_list = pl.when(col("fee") > 0).then(pl.concat_str(
+        pl.lit('[{"TenPhiLePhi": ' + _json(FEE_ITEM["TenPhiLePhi"]) + ', "Gia": '), col("fee").cast(pl.String),
+        pl.lit(', "HinhThucThu": ' + _json(FEE_ITEM["HinhThucThu"]) + "}]"))).otherwise(pl.lit("[]"))
+    fields = {
+        "MaHoSo": quoted(col("dossier_id")),
+        "MaTTHC": _text(col("proc"), [_json(c) for c in cat.proc_codes]),
+        "TenTTHC": _text(col("proc"), [_json(c) for c in cat.proc_names]),
+        "MaLinhVuc": _text(col("proc"), [_json(c) for c in cat.proc_field_codes]),
+        "TenLinhVuc": _text(col("proc"), [_json(c) for c in cat.proc_field_names]),
+        "DonViXuLy": _text(col("agency"), [_json(a) for a in cat.agency_names]),
+        "CapGiaiQuyet": _text(col("proc"), [_json(c) for c in cat.proc_level_names]),
+        "MaDiaBan": _text(col("slot"), [_json(u) for u in cat.unit_codes]),
+        "KenhThucHien": col("channel").cast(pl.String),
+        "MucDo": _text(col("proc"), [str(level) for level in cat.proc_online_level]),
+        "NgayTiepNhan": portal_date("received_at"),
+        "NgayHenTra": portal_date("due_at"),
+        "NgayKetThucXuLy": portal_date("end_at"),
+        "NgayTra": portal_date("returned_at"),
+        "TrangThaiHoSo": col("status").cast(pl.String),
+        "DanhSachLePhi": fee_list,
+        "DuocThanhToanTrucTuyen": col("paid_online").cast(pl.String),
+        "HoSoCoThanhPhanSoHoa": col("digitised").cast(pl.Int8).cast(pl.String),
+    }
+    optional = {
+        "HinhThucThanhToan": (col("payment") > 0, _text(col("payment"), [_json(p) for p in PAYMENT_TEXT])),
+        "MucDoHaiLong": (col("rating_shown") > 0, _text(col("rating_shown"), [_json(r) for r in RATING_TEXT])),
+    }
+    pieces: list[pl.Expr] = []
+    for i, (key, value) in enumerate(fields.items()):
+        pieces += [pl.lit(("{" if i == 0 else ", ") + f'"{key}": '), value]
+    for key, (present, value) in optional.items():
+        pieces.append(pl.when(present).then(pl.concat_str(pl.lit(f', "{key}": '), value)).otherwise(pl.lit("")))
+    return pl.concat_str(*pieces, pl.lit("}"))
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+def _text(index: pl.Expr, values: Sequence[str]) -> pl.Expr:
+    """Look an index column up in a list of texts."""
+    return index.replace_strict(list(range(len(values))), list(values), return_dtype=pl.String)
+
+
+def _json(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _thousands(amount: int) -> str:
+    """``150000`` → ``150.000``, as Vietnamese software prints money."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _weekday(days: np.ndarray) -> np.ndarray:
+    """0 = Monday .. 6 = Sunday (1970-01-01 was a Thursday)."""
+    return (days.astype(np.int64) + 3) % 7
+
+
+def _trend(month: date) -> Trend:
+    """TRENDS interpolated at the middle of ``month`` (held flat outside the table)."""
+    years = sorted(TRENDS)
+    x = month.year + (month.month - 0.5) / 12
+    anchors = [y + 0.5 for y in years]
+    return Trend(*(float(np.interp(x, anchors, [getattr(TRENDS[y], f) for y in years])) for f in Trend._fields))
+
+
+def _months(start: date, end: date) -> list[date]:
+    """First days of the months from ``start``'s month to ``end``'s month."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _minutes(day: date) -> int:
+    """Minutes from 1970-01-01 00:00 to the start of ``day`` (local time)."""
+    return (day - date(1970, 1, 1)).days * 1440
