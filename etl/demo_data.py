@@ -289,18 +289,18 @@ class Trend(NamedTuple):
     digitised: float   # share of dossiers whose components were digitised
     rated: float       # share of resolved dossiers with a satisfaction rating
     late: float        # multiplier of every field's late rate (2022 = 1)
-    volume: float      # dossier volume relative to the long-run average
+    volume: float      # dossier volume relative to daily_mean (holidays take ~4% off again)
 
 
 TRENDS: dict[int, Trend] = {
-    2019: Trend(0.10, 0.01, 0.05, 0.05, 0.00, 1.60, 0.88),
-    2020: Trend(0.14, 0.03, 0.09, 0.10, 0.00, 1.35, 0.90),
-    2021: Trend(0.24, 0.08, 0.18, 0.22, 0.30, 1.10, 0.95),
-    2022: Trend(0.36, 0.15, 0.28, 0.40, 0.40, 1.00, 1.00),
-    2023: Trend(0.47, 0.24, 0.40, 0.60, 0.40, 0.85, 1.04),
-    2024: Trend(0.55, 0.32, 0.50, 0.74, 0.40, 0.75, 1.08),
-    2025: Trend(0.60, 0.40, 0.58, 0.80, 0.42, 0.70, 1.12),
-    2026: Trend(0.63, 0.43, 0.62, 0.83, 0.42, 0.70, 1.15),
+    2019: Trend(0.10, 0.01, 0.05, 0.05, 0.00, 1.60, 0.91),
+    2020: Trend(0.14, 0.03, 0.09, 0.10, 0.00, 1.35, 0.93),
+    2021: Trend(0.24, 0.08, 0.18, 0.22, 0.30, 1.10, 0.98),
+    2022: Trend(0.36, 0.15, 0.28, 0.40, 0.40, 1.00, 1.03),
+    2023: Trend(0.47, 0.24, 0.40, 0.60, 0.40, 0.85, 1.07),
+    2024: Trend(0.55, 0.32, 0.50, 0.74, 0.40, 0.75, 1.11),
+    2025: Trend(0.60, 0.40, 0.58, 0.80, 0.42, 0.70, 1.15),
+    2026: Trend(0.63, 0.43, 0.62, 0.83, 0.42, 0.70, 1.18),
 }
 RATINGS_FROM = date(2021, 1, 1)  # the satisfaction survey starts with the 2021 portal upgrade
 
@@ -349,7 +349,8 @@ P_PAUSE, P_PAUSE_LAND = 0.08, 0.25
 P_RETURNED, P_RETURN_RECORDED = 0.85, 0.6
 P_DISSATISFIED, P_DISSATISFIED_LATE, P_VERY_SATISFIED = 0.08, 0.45, 0.65
 P_GATEWAY_NATIONAL, P_CARD = 0.65, 0.25
-LATE_EXTRA_DAYS_MEAN, LATE_EXTRA_DAYS_MEAN_LAND = 3.0, 10.0
+LATE_EXTRA_DAYS_MEAN, LATE_EXTRA_DAYS_MEAN_LAND = 3.0, 8.0
+P_STUCK, STUCK_EXTRA_DAYS = 0.35, (20, 180)  # late dossiers stuck for months: the overdue stock
 ONLINE_LEVEL_BIAS = {4: 0.5, 3: 0.0, 2: -3.0}
 SAME_DAY_CUTOFF = 15 * 60      # same-day procedures received later are due the next working day
 DUE_MINUTE, OFFICE_END = 17 * 60, 17 * 60 + 30
@@ -386,7 +387,14 @@ def last_full_month_end(today: date) -> date:
 
 def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72, start: date = date(2019, 1, 1),
                      daily_mean: float = 300.0, progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Write export files into out_dir and return their paths in the order they must be loaded."""
+    """Write export files into out_dir and return their paths in the order they must be loaded.
+
+    One file per month from ``start``'s month to the last full month before
+    ``today``: ``mot_cua_YYYY-MM.csv`` before PORTAL_FROM, then
+    ``dong_bo_YYYY-MM.ndjson`` (odd months) or ``.json`` (even months). Existing
+    files of the same names are overwritten. ``progress(done, total)`` is called
+    after each month is written, ``total`` being the number of months.
+    """
     end = last_full_month_end(today or date.today())
     months = _months(start, end)
     out_dir = Path(out_dir)
@@ -412,13 +420,13 @@ def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72
 
 @dataclass(frozen=True)
 class _Catalogue:
-    """The catalogue flattened into arrays indexed by procedure and by unit slot.
+    """FIELDS and the reference units flattened into arrays, for vectorised draws.
 
-    Unit slot 0 is the province, then its districts, then its communes, as in the
-    reference list; every dossier carries a procedure index and a unit slot.
+    Every dossier carries a procedure index (into the ``proc_*`` arrays) and a
+    unit slot (into the ``unit_*`` arrays): slot 0 is the province, then its
+    districts, then its communes, in reference-list order.
     """
 
-    procedures: list[tuple[Field, Procedure]]
     proc_codes: list[str]
     proc_names: list[str]
     proc_field_codes: list[str]
@@ -430,60 +438,26 @@ class _Catalogue:
     proc_online_level: np.ndarray
     proc_fee: np.ndarray
     proc_logit: np.ndarray        # online log-odds before the month's offset
-    proc_late: np.ndarray         # field late rate
+    proc_late: np.ndarray         # the field's late rate
     proc_land: np.ndarray         # bool
     proc_obligation: np.ndarray   # bool: pauses may be "Chờ thực hiện nghĩa vụ tài chính"
     unit_codes: list[str]
-    unit_district: np.ndarray     # slot of the unit's district (0 for the province)
+    unit_late: np.ndarray         # late-rate multiplier of the unit's district
+    unit_early: np.ndarray        # early-rate multiplier of the unit's district
     district_slots: np.ndarray
-    district_p: np.ndarray
+    district_p: np.ndarray        # where Huyện-level dossiers come from
     commune_slots: np.ndarray
-    commune_p: np.ndarray
-    unit_late: np.ndarray
-    unit_early: np.ndarray
+    commune_p: np.ndarray         # where Xã-level dossiers come from
     agency_names: list[str]
-    agency_of: np.ndarray         # [procedure, unit slot] → agency index (-1 = not handled there)
+    agency_of: np.ndarray         # [procedure, unit slot] → index into agency_names (-1: not handled there)
 
     @classmethod
     def build(cls, seed: int) -> _Catalogue:
         procedures = [(f, p) for f in FIELDS for p in f.procedures]
-        field_total = sum(f.share for f in FIELDS)
-        proc_p = np.array([f.share / field_total * p.weight / sum(q.weight for q in f.procedures)
-                           for f, p in procedures])
-        province, districts, communes = _load_units()
-        unit_codes = [province[0]] + [d[0] for d in districts] + [c[0] for c in communes]
-        names = [province[1]] + [d[1] for d in districts] + [c[1] for c in communes]
-        slot = {code: i for i, code in enumerate(unit_codes)}
-        parent = [0] + [0] * len(districts) + [slot[c[2]] for c in communes]
-        unit_district = np.array([i if 1 <= i <= len(districts) else parent[i] for i in range(len(unit_codes))])
-        rng = np.random.default_rng([seed, 0])
-        district_w = np.array([DISTRICTS.get(d[0], (1.0, 1.0, 1.0))[0] for d in districts])
-        commune_w = rng.lognormal(0.0, 0.3, len(communes)) * np.array(
-            [URBAN_COMMUNE_WEIGHT if not c[1].startswith("Xã ") else 1.0 for c in communes])
-        commune_district = unit_district[1 + len(districts):] - 1
-        commune_w = commune_w / np.bincount(commune_district, commune_w)[commune_district] * district_w[commune_district]
-        district_traits = [DISTRICTS.get(unit_codes[d], (1.0, 1.0, 1.0)) for d in unit_district]
-        unit_late = np.array([PROVINCE_LATE if d == 0 else t[1] for d, t in zip(unit_district, district_traits)])
-        unit_early = np.array([PROVINCE_EARLY if d == 0 else t[2] for d, t in zip(unit_district, district_traits)])
-        agency_names, agency_of = _agencies(procedures, unit_codes, names, unit_district)
-        return cls(
-            procedures=procedures, proc_codes=[p.code for _, p in procedures],
-            proc_names=[p.name for _, p in procedures], proc_field_codes=[f.code for f, _ in procedures],
-            proc_field_names=[f.name for f, _ in procedures], proc_level_names=[p.level for _, p in procedures],
-            proc_p=proc_p / proc_p.sum(),
-            proc_level=np.array([LEVELS.index(p.level) for _, p in procedures]),
-            proc_days=np.array([p.days for _, p in procedures]),
-            proc_online_level=np.array([p.online_level for _, p in procedures]),
-            proc_fee=np.array([p.fee for _, p in procedures], dtype=np.int64),
-            proc_logit=np.array([f.online_bias + ONLINE_LEVEL_BIAS[p.online_level] for f, p in procedures]),
-            proc_late=np.array([f.late_rate for f, _ in procedures]),
-            proc_land=np.array([f.name == LAND_FIELD for f, _ in procedures]),
-            proc_obligation=np.array([f.name in FINANCIAL_OBLIGATION_FIELDS for f, _ in procedures]),
-            unit_codes=unit_codes, unit_district=unit_district,
-            district_slots=np.arange(1, len(districts) + 1), district_p=district_w / district_w.sum(),
-            commune_slots=np.arange(1 + len(districts), len(unit_codes)), commune_p=commune_w / commune_w.sum(),
-            unit_late=unit_late, unit_early=unit_early, agency_names=agency_names, agency_of=agency_of,
-        )
+        units = _Units.load()
+        agency_names, agency_of = _agencies(procedures, units)
+        return cls(**_procedure_arrays(procedures), **_unit_arrays(units, seed),
+                   agency_names=agency_names, agency_of=agency_of)
 
     def online_offset(self, target: float) -> float:
         """The log-odds shift that makes the expected online share equal ``target``.
@@ -500,38 +474,99 @@ class _Catalogue:
         return (low + high) / 2
 
 
-def _load_units() -> tuple[tuple[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
-    """Tây Ninh's pre-2025 units from the reference list: (code, name[, district code])."""
-    with open(REFERENCE_UNITS_CSV, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    province = next((r["code"], r["name"]) for r in rows if r["code"] == PROVINCE_CODE)
-    districts = [(r["code"], r["name"]) for r in rows if r["parent_code"] == PROVINCE_CODE]
-    district_codes = {code for code, _ in districts}
-    communes = [(r["code"], r["name"], r["parent_code"]) for r in rows if r["parent_code"] in district_codes]
-    return province, districts, communes
+def _procedure_arrays(procedures: list[tuple[Field, Procedure]]) -> dict[str, object]:
+    """The ``proc_*`` columns of the catalogue."""
+    field_total = sum(f.share for f in FIELDS)
+    share = np.array([f.share / field_total * p.weight / sum(q.weight for q in f.procedures) for f, p in procedures])
+    return {
+        "proc_codes": [p.code for _, p in procedures],
+        "proc_names": [p.name for _, p in procedures],
+        "proc_field_codes": [f.code for f, _ in procedures],
+        "proc_field_names": [f.name for f, _ in procedures],
+        "proc_level_names": [p.level for _, p in procedures],
+        "proc_p": share / share.sum(),
+        "proc_level": np.array([LEVELS.index(p.level) for _, p in procedures]),
+        "proc_days": np.array([p.days for _, p in procedures]),
+        "proc_online_level": np.array([p.online_level for _, p in procedures]),
+        "proc_fee": np.array([p.fee for _, p in procedures], dtype=np.int64),
+        "proc_logit": np.array([f.online_bias + ONLINE_LEVEL_BIAS[p.online_level] for f, p in procedures]),
+        "proc_late": np.array([f.late_rate for f, _ in procedures]),
+        "proc_land": np.array([f.name == LAND_FIELD for f, _ in procedures]),
+        "proc_obligation": np.array([f.name in FINANCIAL_OBLIGATION_FIELDS for f, _ in procedures]),
+    }
 
 
-def _agencies(procedures: list[tuple[Field, Procedure]], unit_codes: list[str], names: list[str],
-              unit_district: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Name the agency handling each procedure in each unit, from its level and field."""
-    agency_names: list[str] = []
+@dataclass(frozen=True)
+class _Units:
+    """Tây Ninh's pre-2025 units from the reference list, in slot order."""
+
+    codes: list[str]
+    names: list[str]
+    levels: list[str]      # "Tỉnh", "Huyện", "Xã"
+    district: list[int]    # slot of the unit's district (0 for the province)
+
+    @classmethod
+    def load(cls, path: Path = REFERENCE_UNITS_CSV) -> _Units:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        province = [r for r in rows if r["code"] == PROVINCE_CODE]
+        districts = [r for r in rows if r["parent_code"] == PROVINCE_CODE]
+        district_slot = {r["code"]: 1 + i for i, r in enumerate(districts)}
+        communes = [r for r in rows if r["parent_code"] in district_slot]
+        if not province or not districts or not communes:
+            raise ValueError(f"{path} does not list province {PROVINCE_CODE} with its districts and communes")
+        return cls(
+            codes=[r["code"] for r in province + districts + communes],
+            names=[r["name"] for r in province + districts + communes],
+            levels=["Tỉnh"] + ["Huyện"] * len(districts) + ["Xã"] * len(communes),
+            district=[0] + list(district_slot.values()) + [district_slot[r["parent_code"]] for r in communes],
+        )
+
+
+def _unit_arrays(units: _Units, seed: int) -> dict[str, object]:
+    """The ``unit_*``, district and commune columns of the catalogue.
+
+    A district's dossiers follow its weight in DISTRICTS; within a district,
+    wards and towns draw more than rural communes, with some seeded variety.
+    """
+    district = np.array(units.district)
+    levels = np.array(units.levels)
+    traits = np.array([DISTRICTS.get(units.codes[d], (1.0, 1.0, 1.0)) if d else (1.0, PROVINCE_LATE, PROVINCE_EARLY)
+                       for d in district])
+    district_slots, commune_slots = np.flatnonzero(levels == "Huyện"), np.flatnonzero(levels == "Xã")
+    rng = np.random.default_rng([seed, 0])
+    urban = np.array([not units.names[s].startswith("Xã ") for s in commune_slots])
+    commune_w = rng.lognormal(0.0, 0.3, len(commune_slots)) * np.where(urban, URBAN_COMMUNE_WEIGHT, 1.0)
+    parent = district[commune_slots]
+    per_district = np.bincount(parent, commune_w, minlength=len(units.codes))
+    commune_w = commune_w / per_district[parent] * traits[parent, 0]  # each district's communes share its weight
+    return {
+        "unit_codes": units.codes, "unit_late": traits[:, 1], "unit_early": traits[:, 2],
+        "district_slots": district_slots, "district_p": traits[district_slots, 0] / traits[district_slots, 0].sum(),
+        "commune_slots": commune_slots, "commune_p": commune_w / commune_w.sum(),
+    }
+
+
+def _agencies(procedures: list[tuple[Field, Procedure]], units: _Units) -> tuple[list[str], np.ndarray]:
+    """Name the agency that handles each procedure in each unit of the procedure's level."""
+    names: list[str] = []
     index: dict[str, int] = {}
-    agency_of = np.full((len(procedures), len(unit_codes)), -1, dtype=np.int64)
+    agency_of = np.full((len(procedures), len(units.codes)), -1, dtype=np.int64)
     for p_i, (field, proc) in enumerate(procedures):
-        for slot, name in enumerate(names):
-            level = "Tỉnh" if slot == 0 else "Huyện" if unit_district[slot] == slot else "Xã"
+        for slot, (unit_name, level) in enumerate(zip(units.names, units.levels)):
             if level != proc.level:
                 continue
             if level == "Tỉnh":
                 agency = proc.agency or field.province_agency
             elif level == "Huyện":
-                agency = (proc.agency or field.district_agency).format(d=_as_common_noun(name))
+                agency = (proc.agency or field.district_agency).format(d=_as_common_noun(unit_name))
             else:
-                agency = f"UBND {_as_common_noun(name)}"
-            agency_of[p_i, slot] = index.setdefault(agency, len(agency_names))
-            if agency_of[p_i, slot] == len(agency_names):
-                agency_names.append(agency)
-    return agency_names, agency_of
+                agency = f"UBND {_as_common_noun(unit_name)}"
+            if agency not in index:
+                index[agency] = len(names)
+                names.append(agency)
+            agency_of[p_i, slot] = index[agency]
+    return names, agency_of
 
 
 def _as_common_noun(unit_name: str) -> str:
@@ -699,10 +734,12 @@ def _place_dates(rng: np.random.Generator, cat: _Catalogue, cal: _Calendar, proc
     p_early = np.where(early_span > 0, np.minimum(P_EARLY * cat.unit_early[slot], 0.95), 0.0)
     early = (outcome == REGULAR) & has_due & (rng.random(n) < p_early)
     late_mean = np.where(cat.proc_land[proc], LATE_EXTRA_DAYS_MEAN_LAND, LATE_EXTRA_DAYS_MEAN)
+    stuck = rng.random(n) < P_STUCK
+    overrun = np.where(stuck, rng.integers(*STUCK_EXTRA_DAYS, n), rng.geometric(1 / late_mean))
     within_deadline = cal.add_working_days(first_day, rng.integers(0, np.maximum(days, 1) + 1))
     end_day = np.select(
         [outcome == LATE, np.isin(outcome, (WITHDRAWN, STOPPED)) | ~has_due, early],
-        [cal.add_working_days(due_day, rng.geometric(1 / late_mean)),
+        [cal.add_working_days(due_day, overrun),
          within_deadline,
          cal.add_working_days(first_day, (rng.random(n) * early_span).astype(np.int64))],
         default=due_day)
@@ -764,11 +801,12 @@ def _draw_payments(rng: np.random.Generator, fee: np.ndarray, channel: np.ndarra
     """Payment method (index into PAYMENT_TEXT) and DuocThanhToanTrucTuyen of each dossier.
 
     Online gateways are open only to dossiers filed online, so their share among
-    online filers is scaled up to meet the province-wide target.
+    paid online filers is scaled up to meet the province-wide target.
     """
     n = len(fee)
     paid = fee > 0
-    p_gateway = np.where(channel == 2, min(trend.gateway / max(trend.online, 0.05), 0.95), 0.0)
+    online_among_paid = float(np.mean(channel[paid] == 2)) if paid.any() else 0.0
+    p_gateway = np.where(channel == 2, min(trend.gateway / max(online_among_paid, 0.05), 0.95), 0.0)
     gateway = paid & (rng.random(n) < p_gateway)
     p_other_cashless = (trend.cashless - trend.gateway) / (1 - trend.gateway)
     cashless = paid & (rng.random(n) < p_other_cashless)
@@ -828,13 +866,13 @@ def _changed_since(dossiers: pl.DataFrame, before: int, now: int) -> pl.DataFram
 def _state_at(t: int) -> list[pl.Expr]:
     """What an export taken at instant ``t`` shows: status, and the dates and rating known by then."""
     col, status = pl.col, _status_at(t)
-    as_datetime = lambda e: pl.from_epoch(e * 60, time_unit="s")  # noqa: E731
     return [
         status.alias("status"),
-        as_datetime(col("received")).alias("received_at"),
-        as_datetime(pl.when(col("due") >= 0).then(col("due"))).alias("due_at"),
-        as_datetime(pl.when(col("end") <= t).then(col("end"))).alias("end_at"),
-        as_datetime(pl.when((col("returned") <= t) & col("return_recorded")).then(col("returned"))).alias("returned_at"),
+        _as_datetime(col("received")).alias("received_at"),
+        _as_datetime(pl.when(col("due") >= 0).then(col("due"))).alias("due_at"),
+        _as_datetime(pl.when(col("end") <= t).then(col("end"))).alias("end_at"),
+        _as_datetime(pl.when((col("returned") <= t) & col("return_recorded")).then(col("returned")))
+        .alias("returned_at"),
         pl.when(status.is_in([9, 10])).then(col("rating")).otherwise(0).alias("rating_shown"),
     ]
 
@@ -896,13 +934,11 @@ def _portal_record(cat: _Catalogue) -> pl.Expr:
     would dominate the run time. Optional keys are left out, as the portal does.
     """
     col = pl.col
-    quoted = lambda e: pl.concat_str(pl.lit('"'), e, pl.lit('"'))  # noqa: E731  (texts without quotes)
-    portal_date = lambda c: quoted(col(c).dt.strftime(PORTAL_DATETIME).fill_null(""))  # noqa: E731
     fee_list = pl.when(col("fee") > 0).then(pl.concat_str(
         pl.lit('[{"TenPhiLePhi": ' + _json(FEE_ITEM["TenPhiLePhi"]) + ', "Gia": '), col("fee").cast(pl.String),
         pl.lit(', "HinhThucThu": ' + _json(FEE_ITEM["HinhThucThu"]) + "}]"))).otherwise(pl.lit("[]"))
     fields = {
-        "MaHoSo": quoted(col("dossier_id")),
+        "MaHoSo": _quoted(col("dossier_id")),
         "MaTTHC": _text(col("proc"), [_json(c) for c in cat.proc_codes]),
         "TenTTHC": _text(col("proc"), [_json(c) for c in cat.proc_names]),
         "MaLinhVuc": _text(col("proc"), [_json(c) for c in cat.proc_field_codes]),
@@ -912,10 +948,10 @@ def _portal_record(cat: _Catalogue) -> pl.Expr:
         "MaDiaBan": _text(col("slot"), [_json(u) for u in cat.unit_codes]),
         "KenhThucHien": col("channel").cast(pl.String),
         "MucDo": _text(col("proc"), [str(level) for level in cat.proc_online_level]),
-        "NgayTiepNhan": portal_date("received_at"),
-        "NgayHenTra": portal_date("due_at"),
-        "NgayKetThucXuLy": portal_date("end_at"),
-        "NgayTra": portal_date("returned_at"),
+        "NgayTiepNhan": _portal_date(col("received_at")),
+        "NgayHenTra": _portal_date(col("due_at")),
+        "NgayKetThucXuLy": _portal_date(col("end_at")),
+        "NgayTra": _portal_date(col("returned_at")),
         "TrangThaiHoSo": col("status").cast(pl.String),
         "DanhSachLePhi": fee_list,
         "DuocThanhToanTrucTuyen": col("paid_online").cast(pl.String),
@@ -933,7 +969,22 @@ def _portal_record(cat: _Catalogue) -> pl.Expr:
     return pl.concat_str(*pieces, pl.lit("}"))
 
 
+def _quoted(text: pl.Expr) -> pl.Expr:
+    """A JSON string of text known to need no escaping (ids, codes, digits)."""
+    return pl.concat_str(pl.lit('"'), text, pl.lit('"'))
+
+
+def _portal_date(instant: pl.Expr) -> pl.Expr:
+    """``"yyyyMMddHHmmss"``, or ``""`` when there is no such date, as the portal writes it."""
+    return _quoted(instant.dt.strftime(PORTAL_DATETIME).fill_null(""))
+
+
 # -- small helpers ------------------------------------------------------------------------
+
+def _as_datetime(minutes: pl.Expr) -> pl.Expr:
+    """Local timestamp from minutes since 1970-01-01 00:00 (null stays null)."""
+    return pl.from_epoch(minutes * 60, time_unit="s")
+
 
 def _text(index: pl.Expr, values: Sequence[str]) -> pl.Expr:
     """Look an index column up in a list of texts."""

@@ -2,7 +2,7 @@
 
 Each reader turns a file into chunks of one canonical frame: the columns of
 ``contract.CANONICAL`` as text (blank = null), plus ``row_number`` (1 = first data
-row) and ``raw`` (the row's original values as JSON, kept for quarantine). Typing
+row) and ``raw`` (the row's original values, a struct, kept for quarantine). Typing
 and validation happen later, once, for every shape alike.
 """
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> 
     """Rename to canonical columns, add the missing ones as null, keep lineage and raw values."""
     originals = [c for c in frame.columns]
     frame = frame.with_columns(
-        pl.struct(originals).struct.json_encode().alias("raw"),
+        pl.struct(originals).alias("raw"),  # encoded to JSON only for rows that are quarantined
         (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("row_number"),
     )
     # A line with nothing in it is not a row (trailing blank lines, Excel's empty rows).
@@ -224,5 +224,5 @@ def _portal_canonical(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
         *[pl.col(src).str.strip_chars().replace("", None).alias(dst) for src, dst in contract.PORTAL_FIELDS.items()],
         fee_total.alias("fee"),
         (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("row_number"),
-        pl.struct(pl.all()).struct.json_encode().alias("raw"),
+        pl.struct(pl.all()).alias("raw"),
     ).select(*contract.CANONICAL, "row_number", "raw")

@@ -99,7 +99,8 @@ def validate(chunk: pl.DataFrame) -> Validated:
         reason_expr = pl.when(failed).then(reason_text(code, value)).otherwise(reason_expr)
     judged = typed.with_columns(code_expr.alias("reason_code"), reason_expr.alias("reason"))
     bad = pl.col("reason_code").is_not_null()
-    quarantined = judged.filter(bad).select("row_number", "reason_code", "reason", "raw")
+    quarantined = judged.filter(bad).select("row_number", "reason_code", "reason",
+                                            pl.col("raw").struct.json_encode())
     loaded = judged.filter(~bad).select(*_LOADED_COLUMNS)
     return Validated(loaded, quarantined, warnings)
 

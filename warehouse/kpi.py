@@ -51,6 +51,7 @@ def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]]
         "period_from": [p[0] for p in periods],
         "period_to": [p[1] for p in periods],
         "as_of": [as_of_instant(p[1], now) for p in periods],
+        "min_from": min(p[0] for p in periods), "max_to": max(p[1] for p in periods),
         "unit": s.unit, "unit_depth": unit_depth(con, s.unit) or 1,
         "field": s.field, "agency": s.agency, "handling_level": s.handling_level,
         "channel": s.channel, "procedure": s.procedure, "group_by": group_by,

@@ -44,3 +44,4 @@ final as (
 )
 
 select * from final
+order by received_date  -- clustered by time, so a period's scan skips the row groups outside it

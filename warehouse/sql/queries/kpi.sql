@@ -4,6 +4,7 @@
 -- Parameters
 --   $period_from, $period_to : date[]       one entry per period [from, to], both ends included
 --   $as_of                   : timestamp[]  the as-of instant of each period (end of `to`, or now)
+--   $min_from, $max_to       : date         the earliest `from` and latest `to` (lets the scan skip the rest)
 --   $unit, $unit_depth       : the unit (and everything below it) and its depth in unit_paths
 --   $field, $agency, $handling_level, $channel, $procedure : optional filters (null = all)
 --   $group_by                : none | field | agency | handling_level | channel | procedure | unit_child
@@ -17,7 +18,8 @@ with periods as (
 
 scoped as (
     select
-        *,
+        received_date, end_date, due_at, outcome, is_online, service_level, has_fee, paid_cashless,
+        paid_online, digitised, rating, fee,
         case $group_by
             when 'none' then ''
             when 'field' then coalesce(field, '')
@@ -35,6 +37,8 @@ scoped as (
       and ($handling_level is null or handling_level = $handling_level)
       and ($channel is null or channel = $channel)
       and ($procedure is null or procedure_code = $procedure)
+      and received_date <= $max_to
+      and (end_date is null or end_date >= $min_from)
 ),
 
 -- received_total: received by `to` and not resolved before `from`
@@ -53,26 +57,26 @@ counts as (
     select
         period_idx,
         group_key,
-        count(*) filter (is_new)                                         as received_new,
-        count(*) filter (not is_new)                                     as received_carried_over,
-        count(*)                                                         as received_total,
-        count(*) filter (is_new and is_online)                           as received_online,
-        count(*) filter (is_resolved)                                    as resolved_total,
-        count(*) filter (is_resolved and outcome = 'early')              as resolved_early,
-        count(*) filter (is_resolved and outcome = 'on_time')            as resolved_on_time,
-        count(*) filter (is_resolved and outcome = 'late')               as resolved_late,
-        count(*) filter (not is_resolved)                                as pending_total,
-        count(*) filter (not is_resolved and due_at < as_of)             as pending_overdue,
+        count_if(is_new)                                         as received_new,
+        count_if(not is_new)                                     as received_carried_over,
+        count(*)                                                 as received_total,
+        count_if(is_new and is_online)                           as received_online,
+        count_if(is_resolved)                                    as resolved_total,
+        count_if(is_resolved and outcome = 'early')              as resolved_early,
+        count_if(is_resolved and outcome = 'on_time')            as resolved_on_time,
+        count_if(is_resolved and outcome = 'late')               as resolved_late,
+        count_if(not is_resolved)                                as pending_total,
+        count_if(not is_resolved and due_at < as_of)             as pending_overdue,
         -- numerators and denominators of the rates below
-        count(*) filter (is_new and service_level = 4)                   as full_online_base,
-        count(*) filter (is_new and service_level = 4 and is_online)     as full_online_count,
-        count(*) filter (is_new and has_fee)                             as fee_base,
-        count(*) filter (is_new and has_fee and paid_cashless)           as cashless_count,
-        count(*) filter (is_new and has_fee and paid_online)             as online_payment_count,
-        count(*) filter (is_new and digitised)                           as digitised_count,
-        count(*) filter (is_resolved and rating is not null)             as rated_total,
-        count(*) filter (is_resolved and rating >= 2)                    as rated_satisfied,
-        count(*) filter (is_resolved and rating = 1)                     as rated_dissatisfied,
+        count_if(is_new and service_level = 4)                   as full_online_base,
+        count_if(is_new and service_level = 4 and is_online)     as full_online_count,
+        count_if(is_new and has_fee)                             as fee_base,
+        count_if(is_new and has_fee and paid_cashless)           as cashless_count,
+        count_if(is_new and has_fee and paid_online)             as online_payment_count,
+        count_if(is_new and digitised)                           as digitised_count,
+        count_if(is_resolved and rating is not null)             as rated_total,
+        count_if(is_resolved and rating >= 2)                    as rated_satisfied,
+        count_if(is_resolved and rating = 1)                     as rated_dissatisfied,
         coalesce(sum(fee) filter (is_new and has_fee), 0)                as fee_amount,
         coalesce(sum(fee) filter (is_new and has_fee and paid_cashless), 0) as cashless_amount
     from in_period

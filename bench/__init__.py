@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): ETL throughput and query latency at scale."""

@@ -1,0 +1,110 @@
+"""``python -m bench [--rows N]``: ETL throughput and overview query latency at scale.
+
+Builds N synthetic dossiers (default 1,000,000) as one CSV export, loads it with
+the ordinary ETL, then times every query the overview page makes (uncached,
+through the query layer) and, for comparison, the same figures computed the
+way an analyst would without this product: pandas over the export file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from bench.synthetic import write_export
+from common.periods import months_ending, preset_range
+from etl.load import load_files
+from warehouse import kpi
+from warehouse.slice import Slice
+from warehouse.store import Reader, Store
+
+
+def timed(fn, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def overview_queries(con, s: Slice) -> dict:
+    """Exactly what the overview page asks (dashboards/views/overview.py), uncached."""
+    return {
+        "cards: slice + previous period": lambda: kpi.compare(con, s),
+        "cards: slice totals": lambda: kpi.kpis(con, s),
+        "monthly trend (12 periods)": lambda: kpi.kpis_over(con, s, months_ending(s.date_to, 12)),
+        "late rate by field": lambda: kpi.kpis_by(con, s, "field"),
+        "districts ranked": lambda: kpi.kpis_by(con, s, "unit_child"),
+        "district slice (703) totals": lambda: kpi.kpis(con, replace(s, unit="703")),
+    }
+
+
+def pandas_baseline(export: Path, s: Slice) -> float:
+    """Seconds for an analyst's pandas script to get the on-time/late figures for one period."""
+    import pandas as pd
+
+    started = time.perf_counter()
+    frame = pd.read_csv(export, dtype=str)
+    received = pd.to_datetime(frame["Ngày tiếp nhận"], format="%d/%m/%Y %H:%M:%S")
+    end = pd.to_datetime(frame["Ngày có kết quả"], format="%d/%m/%Y %H:%M:%S")
+    due = pd.to_datetime(frame["Ngày hẹn trả"], format="%d/%m/%Y %H:%M:%S")
+    lo, hi = pd.Timestamp(s.date_from), pd.Timestamp(s.date_to) + pd.Timedelta(days=1)
+    resolved = (end >= lo) & (end < hi)
+    late = resolved & (end.dt.normalize() > due.dt.normalize())
+    _ = (received >= lo).sum(), resolved.sum(), late.sum()
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=Path("bench/out/results.json"))
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="ioc-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    export = write_export(work / "export.csv", args.rows)
+    print(f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s "
+          f"({export.stat().st_size / 1e6:.0f} MB)")
+
+    db = work / "warehouse.duckdb"
+    report = load_files(db, [export])
+    etl_rate = report.rows_read / report.duration_s
+    print(f"ETL: {report.rows_read:,} rows in {report.duration_s:.2f} s = {etl_rate:,.0f} rows/s")
+
+    con = Reader(Store(db)).cursor()
+    start, end = preset_range("year_to_date", date(2026, 10, 31))
+    s = Slice(start, end, unit="72")
+    results = {"rows": args.rows, "etl_seconds": report.duration_s, "etl_rows_per_s": round(etl_rate),
+               "queries": {}}
+    print(f"\n| query (uncached, {args.repeat} runs) | p50 ms | p95 ms |\n|---|---:|---:|")
+    for name, query in overview_queries(con, s).items():
+        query()  # warm the file cache, as a running server would be
+        samples = timed(query, args.repeat)
+        p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+        results["queries"][name] = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1)}
+        print(f"| {name} | {p50:.1f} | {p95:.1f} |")
+    baseline = pandas_baseline(export, s)
+    results["pandas_baseline_s"] = round(baseline, 2)
+    print(f"\npandas over the export, one period's on-time/late figures: {baseline:.2f} s")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
