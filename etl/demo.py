@@ -2,22 +2,30 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
 from tqdm import tqdm
 
+from common.formats import number
 from common.settings import get_settings
 from etl.load import LoadReport, load_files
 
 
 def build_demo(db: Path | str, *, today: date | None = None, exports_dir: Path | None = None,
                daily_mean: float = 300.0, show_progress: bool = True) -> LoadReport:
-    """Write the demo export files (both shapes) beside ``db`` and load them as one batch."""
+    """Write the demo export files (both shapes) and load them as one batch.
+
+    The exports (about 500 MB) go to a temporary folder removed afterwards, unless
+    ``exports_dir`` asks to keep them; they can be regenerated in seconds.
+    """
     from etl.demo_data import generate_exports
 
-    db = Path(db)
-    exports_dir = exports_dir or db.with_name(db.name + ".demo-exports")
+    if exports_dir is None:
+        with tempfile.TemporaryDirectory(prefix="ioc-demo-") as scratch:
+            return build_demo(db, today=today, exports_dir=Path(scratch), daily_mean=daily_mean,
+                              show_progress=show_progress)
     exports_dir.mkdir(parents=True, exist_ok=True)
     disable = not show_progress
     with tqdm(desc="Tạo tệp xuất mô phỏng", unit=" tháng", disable=disable, file=sys.stderr) as bar:
@@ -30,6 +38,6 @@ def build_demo(db: Path | str, *, today: date | None = None, exports_dir: Path |
     with tqdm(desc="Nạp vào kho dữ liệu", unit=" dòng", unit_scale=True, disable=disable, file=sys.stderr) as bar:
         report = load_files(db, files, progress=bar.update, meta={"simulated": "true"})
     if show_progress:
-        print(f"Kho demo sẵn sàng: {report.rows_loaded:,} dòng từ {len(files)} tệp, "
+        print(f"Kho demo sẵn sàng: {number(report.rows_loaded)} dòng từ {len(files)} tệp, "
               f"{report.duration_s:.1f} s.", file=sys.stderr)
     return report

@@ -45,7 +45,7 @@ def monthly_trend(rows: list[dict], lang: str, height: int = 340) -> go.Figure:
                         mode="lines+markers", line=dict(color=colour, width=2.5), yaxis="y2",
                         hovertemplate="%{x}: %{y:.2%}<extra>" + kpi_label(key, lang, short=True) + "</extra>")
     fig.update_layout(yaxis=dict(tickformat=",.0f", title=None, showgrid=False),
-                      yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1.05], title=None,
+                      yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1.05], dtick=0.2, title=None,
                                   gridcolor="#eef1f4"),
                       bargap=0.35)
     return base_layout(fig, lang, height)
@@ -60,10 +60,11 @@ def worse_than(metric: str, value: float | None, reference: float | None) -> boo
 
 def ranked_bar(names: list[str], values: list[float | None], lang: str, *, metric: str,
                average: float | None = None, counts: list[int] | None = None,
-               height: int | None = None) -> go.Figure:
+               height: int | None = None, average_label: str | None = None) -> go.Figure:
     """Horizontal bars in the given order (worst first), bars worse than the average in red."""
     if not names:
         return empty_figure(lang, height or 320)
+    average_label = average_label or label("average", lang)
     shown = [v if v is not None else 0 for v in values]
     colours = [COLOURS["bad"] if worse_than(metric, v, average) else COLOURS["primary"] for v in values]
     texts = [formats.percent(v, lang) for v in values]
@@ -75,13 +76,14 @@ def ranked_bar(names: list[str], values: list[float | None], lang: str, *, metri
         + "<extra></extra>",
     ))
     if average is not None:
-        fig.add_vline(x=average, line_dash="dash", line_color=COLOURS["muted"],
-                      annotation_text=f"{label('province', lang)}: {formats.percent(average, lang)}",
-                      annotation_position="top right", annotation_font_size=12)
+        fig.add_vline(x=average, line_dash="dash", line_color=COLOURS["muted"])
+        fig.add_annotation(x=average, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                           text=f"{average_label}: {formats.percent(average, lang)}",
+                           font=dict(size=12, color=COLOURS["muted"]))
     top = max(shown + [average or 0]) or 0.01
     fig.update_layout(xaxis=dict(tickformat=".1%", range=[0, top * 1.3]), yaxis=dict(autorange="reversed"),
                       bargap=0.3)
     base_layout(fig, lang, height or max(260, 26 * len(names) + 60))
-    fig.update_layout(margin=dict(l=8, r=24, t=28, b=8))
+    fig.update_layout(margin=dict(l=8, r=24, t=30, b=8))
     fig.update_yaxes(automargin=True)
     return fig

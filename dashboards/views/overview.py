@@ -44,14 +44,18 @@ def late_by_field(s: Slice, lang: str) -> go.Figure:
     rows = rows[:FIELDS_SHOWN]
     average = data.kpis(s)["late_rate"]
     return ranked_bar([r["group_key"] or "—" for r in rows], [r["late_rate"] for r in rows], lang,
-                      metric="late_rate", average=average, counts=[r["resolved_late"] for r in rows])
+                      metric="late_rate", average=average, counts=[r["resolved_late"] for r in rows],
+                      average_label=slice_label(s, lang))
 
 
 def unit_label(code: str, names: dict[str, str], parent: str | None, lang: str) -> str:
     if code == UNKNOWN_UNIT:
         return label("unknown_unit", lang)
     if code == parent:
-        return label("unit_itself", lang)
+        unit = data.unit(code)
+        if unit is not None and unit.parent_code is None:
+            return label("unit_itself_province", lang)
+        return label("unit_itself", lang).format(name=unit.name if unit else code)
     return names.get(code, code)
 
 
@@ -64,7 +68,15 @@ def units_ranked(s: Slice, metric: str, lang: str) -> go.Figure:
     labels = [unit_label(r["group_key"], names, s.unit, lang) for r in rows]
     average = data.kpis(s)[metric]
     return ranked_bar(labels, [r[metric] for r in rows], lang, metric=metric, average=average,
-                      counts=[r["received_total"] for r in rows])
+                      counts=[r["received_total"] for r in rows], average_label=slice_label(s, lang))
+
+
+def slice_label(s: Slice, lang: str) -> str:
+    """How the average line names the slice: the province, or the unit's name."""
+    unit = data.unit(s.unit) if s.unit else None
+    if unit is None or unit.parent_code is None:
+        return label("province", lang)
+    return unit.name
 
 
 def province_slice(date_from, date_to) -> Slice:
