@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import io
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,15 +133,11 @@ def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> 
 
 def _read_tabular_text(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFrame]:
     text_head = facts.head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    header_line = text_head.splitlines()[0] if text_head else ""
-    delimiter = detect_delimiter(header_line)
-    headers = next(csv.reader(io.StringIO(header_line), delimiter=delimiter))
-    mapping = map_headers(facts.path.name, headers)
+    delimiter = detect_delimiter(text_head.splitlines()[0] if text_head else "")
     try:
         lazy = pl.scan_csv(facts.path, separator=delimiter, infer_schema=False, encoding="utf8",
                            quote_char='"', truncate_ragged_lines=True)
-        actual = lazy.collect_schema().names()
-        mapping = {a: mapping[h] for a, h in zip(actual, [h for h in headers], strict=False) if h in mapping}
+        mapping = map_headers(facts.path.name, lazy.collect_schema().names())
         first = 1
         for batch in lazy.collect_batches(chunk_size=chunk_rows):
             yield _canonical(batch, mapping, first)
@@ -174,7 +170,9 @@ def _read_xlsx(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFrame]:
     if not facts.head.startswith(b"PK"):
         raise RefusedFile(name, "tệp có đuôi .xlsx nhưng không phải tệp Excel", "named .xlsx but not an Excel file")
     try:
-        frame = pl.read_excel(facts.path, sheet_id=1, engine="calamine", infer_schema_length=None)
+        with warnings.catch_warnings():  # fastexcel warns when a column mixes types; we read it as text
+            warnings.simplefilter("ignore")
+            frame = pl.read_excel(facts.path, sheet_id=1, engine="calamine", infer_schema_length=None)
     except Exception as exc:  # fastexcel raises its own error types
         raise RefusedFile(name, f"không đọc được tệp Excel: {exc}", f"cannot read the Excel file: {exc}") from exc
     mapping = map_headers(name, frame.columns)

@@ -147,13 +147,21 @@ class Reader:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the newest published version (thread-safe; one per query)."""
-        file = self.store.current_file()
-        if file is None or not file.exists():
-            raise FileNotFoundError(f"No warehouse at {self.store.path}: load data first (python -m etl load)")
-        with self._lock:
-            if file != self._file or self._con is None:
-                # Each version has its own path, so DuckDB's per-path instance cache never
-                # hands back the old database; the old connection closes when unreferenced.
-                self._con = duckdb.connect(str(file), read_only=True)
+        for attempt in range(3):
+            file = self.store.current_file()
+            if file is None or not file.exists():
+                raise FileNotFoundError(f"No warehouse at {self.store.path}: load data first (python -m etl load)")
+            with self._lock:
+                if file == self._file and self._con is not None:
+                    return self._con.cursor()
+                try:
+                    # Each version has its own path, so DuckDB's per-path instance cache never
+                    # hands back the old database; the old connection closes when unreferenced.
+                    self._con = duckdb.connect(str(file), read_only=True)
+                except duckdb.IOException:
+                    if attempt == 2:
+                        raise
+                    continue  # pruned between resolving the link and opening it: follow the link again
                 self._file = file
-            return self._con.cursor()
+                return self._con.cursor()
+        raise AssertionError("unreachable")

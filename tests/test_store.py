@@ -1,0 +1,44 @@
+"""Published versions: readers never see half a batch and keep working across a publish."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from etl.errors import RefusedFile
+from etl.load import load_files
+from tests.support import write_csv
+from warehouse.store import Reader, Store
+
+ROW = {"Mã hồ sơ": "A", "Ngày tiếp nhận": "04/03/2024"}
+
+
+def count(cursor) -> int:
+    return cursor.execute("select count(*) from fct_dossiers").fetchone()[0]
+
+
+def test_a_reader_follows_new_versions_and_old_cursors_keep_their_snapshot(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    load_files(db, [write_csv(tmp_path / "a.csv", [ROW])])
+    reader = Reader(Store(db))
+    old = reader.cursor()
+    first_version = reader.version
+    load_files(db, [write_csv(tmp_path / "b.csv", [ROW | {"Mã hồ sơ": "B"}])])
+    assert reader.version != first_version
+    assert count(old) == 1              # a query in flight finishes on the version it started with
+    assert count(reader.cursor()) == 2  # the next query sees the new version
+
+
+def test_old_versions_are_pruned_and_failed_loads_leave_no_files(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    for name in "abcd":
+        load_files(db, [write_csv(tmp_path / f"{name}.csv", [ROW | {"Mã hồ sơ": name}])])
+    versions = sorted(p.name for p in Store(db).versions_dir.glob("v*.duckdb"))
+    assert versions == ["v000003.duckdb", "v000004.duckdb"]
+    assert os.path.basename(os.path.realpath(db)) == "v000004.duckdb"
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(RefusedFile):
+        load_files(db, [empty])
+    assert sorted(p.name for p in Store(db).versions_dir.iterdir()) == ["v000003.duckdb", "v000004.duckdb",
+                                                                          "write.lock"]
