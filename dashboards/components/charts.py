@@ -36,9 +36,9 @@ def monthly_trend(rows: list[dict], lang: str, height: int = 340) -> go.Figure:
         return empty_figure(lang, height)
     months = [formats.month(r["period_from"], lang) for r in rows]
     fig = go.Figure()
-    fig.add_bar(x=months, y=[r["received_new"] for r in rows], name=kpi_label("received_new", lang),
+    fig.add_bar(x=months, y=[r["received_new"] for r in rows], name=kpi_label("received_new", lang, short=True),
                 marker_color="#c9d7e8",
-                hovertemplate="%{x}: %{y:,.0f}<extra>" + kpi_label("received_new", lang) + "</extra>")
+                hovertemplate="%{x}: %{y:,.0f}<extra>" + kpi_label("received_new", lang, short=True) + "</extra>")
     for key, colour in (("on_time_rate", COLOURS["good"]), ("online_rate", COLOURS["primary"]),
                         ("digitised_rate", COLOURS["accent"])):
         fig.add_scatter(x=months, y=[r[key] for r in rows], name=kpi_label(key, lang, short=True),
@@ -58,32 +58,33 @@ def worse_than(metric: str, value: float | None, reference: float | None) -> boo
     return value > reference if metric in LOWER_IS_BETTER else value < reference
 
 
-def ranked_bar(names: list[str], values: list[float | None], lang: str, *, metric: str,
-               average: float | None = None, counts: list[int] | None = None,
-               height: int | None = None, average_label: str | None = None) -> go.Figure:
-    """Horizontal bars in the given order (worst first), bars worse than the average in red."""
-    if not names:
+def ranked_bar(items: list[tuple[str, float | None, int]], lang: str, *, metric: str,
+               reference: tuple[str, float | None] | None = None, height: int | None = None) -> go.Figure:
+    """Horizontal bars of (name, value, dossiers), worst at the top.
+
+    The ``reference`` (the province or the parent unit) is a grey bar in its ranked place, so
+    each unit reads as better (blue) or worse (red) than it without a line crossing the labels.
+    """
+    rows = [(name, value, count, False) for name, value, count in items if value is not None]
+    if not rows:
         return empty_figure(lang, height or 320)
-    average_label = average_label or label("average", lang)
-    shown = [v if v is not None else 0 for v in values]
-    colours = [COLOURS["bad"] if worse_than(metric, v, average) else COLOURS["primary"] for v in values]
-    texts = [formats.percent(v, lang) for v in values]
-    custom = counts or [None] * len(names)
+    ref_value = reference[1] if reference else None
+    if reference and ref_value is not None:
+        rows.append((reference[0], ref_value, None, True))
+    rows.sort(key=lambda r: r[1], reverse=metric in LOWER_IS_BETTER)
+    colours = [COLOURS["muted"] if is_ref else COLOURS["bad"] if worse_than(metric, value, ref_value)
+               else COLOURS["primary"] for _, value, _, is_ref in rows]
+    names = [f"<b>{name}</b>" if is_ref else name for name, _, _, is_ref in rows]
+    counts = [count if count is not None else 0 for _, _, count, _ in rows]
+    texts = [formats.percent(value, lang) for _, value, _, _ in rows]
     fig = go.Figure(go.Bar(
-        x=shown, y=names, orientation="h", marker_color=colours, text=texts, textposition="outside",
-        cliponaxis=False, customdata=custom,
-        hovertemplate="%{y}: %{text}" + (" (%{customdata:,.0f} " + label("dossiers", lang) + ")" if counts else "")
-        + "<extra></extra>",
+        x=[value for _, value, _, _ in rows], y=names, orientation="h", marker_color=colours, text=texts,
+        textposition="outside", cliponaxis=False, customdata=counts,
+        hovertemplate="%{y}: %{text} (%{customdata:,.0f} " + label("dossiers", lang) + ")<extra></extra>",
     ))
-    if average is not None:
-        fig.add_vline(x=average, line_dash="dash", line_color=COLOURS["muted"])
-        fig.add_annotation(x=average, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{average_label}: {formats.percent(average, lang)}",
-                           font=dict(size=12, color=COLOURS["muted"]))
-    top = max(shown + [average or 0]) or 0.01
-    fig.update_layout(xaxis=dict(tickformat=".1%", range=[0, top * 1.3]), yaxis=dict(autorange="reversed"),
+    top = max(value for _, value, _, _ in rows) or 0.01
+    fig.update_layout(xaxis=dict(tickformat=".1%", range=[0, top * 1.25]), yaxis=dict(autorange="reversed"),
                       bargap=0.3)
-    base_layout(fig, lang, height or max(260, 26 * len(names) + 60))
-    fig.update_layout(margin=dict(l=8, r=24, t=30, b=8))
+    base_layout(fig, lang, height or max(260, 26 * len(rows) + 50))
     fig.update_yaxes(automargin=True)
     return fig

@@ -43,7 +43,7 @@ def kpi_card(key: str, value, previous, target, lang: str = "vi", card_id: str |
     change, change_tone = change_text(key, value, previous, lang)
     comparator = "≤" if key in LOWER_IS_BETTER else "≥"
     target_text = f"{label('target', lang)}: {comparator} {format_value(key, target, lang)}" if target is not None \
-        else f"{label('target', lang)}: {formats.DASH}"
+        else label("no_target", lang)
     return dbc.Card(
         dbc.CardBody([
             html.Div(kpi_label(key, lang, short=True), className="kpi-label"),

@@ -7,6 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
+from common import formats
 from common.labels import kpi_label, label
 from common.periods import preset_range
 from dashboards import data
@@ -39,7 +40,8 @@ def layout(lang: str = "vi", **query) -> html.Div:
         ], className="page-header"),
         dcc.Loading(dbc.Row(view.cards(s, lang), id="overview-cards"), delay_show=300),
         dbc.Row([
-            dbc.Col(dbc.Card([dbc.CardHeader(label("trend_title", lang)),
+            dbc.Col(dbc.Card([dbc.CardHeader(label("trend_title", lang).format(month=formats.month(end, lang)),
+                                             id="overview-trend-title"),
                               dbc.CardBody(dcc.Graph(id="overview-trend", figure=view.trend(s, lang),
                                                      config={"displayModeBar": False}))]), lg=7, className="mb-3"),
             dbc.Col(dbc.Card([dbc.CardHeader(label("late_by_field", lang)),
@@ -68,15 +70,18 @@ def apply_preset(preset: str):
 
 
 @callback(Output("overview-cards", "children"), Output("overview-trend", "figure"),
+          Output("overview-trend-title", "children"),
           Output("overview-late-by-field", "figure"), Output("overview-units", "figure", allow_duplicate=True),
           Input("overview-period", "start_date"), Input("overview-period", "end_date"),
           State("overview-rank-metric", "value"), State("overview-lang", "data"), prevent_initial_call=True)
 def update_period(start: str | None, end: str | None, metric: str, lang: str):
     start_day, end_day = _parse_day(start), _parse_day(end)
     if start_day is None or end_day is None or start_day > end_day:
-        return (no_update,) * 4
+        return (no_update,) * 5
     s = view.province_slice(start_day, end_day)
-    return view.cards(s, lang), view.trend(s, lang), view.late_by_field(s, lang), view.units_ranked(s, metric, lang)
+    title = label("trend_title", lang).format(month=formats.month(end_day, lang))
+    return (view.cards(s, lang), view.trend(s, lang), title, view.late_by_field(s, lang),
+            view.units_ranked(s, metric, lang))
 
 
 @callback(Output("overview-units", "figure"), Input("overview-rank-metric", "value"),

@@ -6,7 +6,7 @@ from dataclasses import replace
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 
-from common.labels import LOWER_IS_BETTER, label
+from common.labels import label
 from common.settings import get_settings
 from dashboards import data
 from dashboards.components.charts import monthly_trend, ranked_bar
@@ -39,13 +39,11 @@ def trend(s: Slice, lang: str) -> go.Figure:
 
 
 def late_by_field(s: Slice, lang: str) -> go.Figure:
+    """The fields with the highest late rates (those with resolved dossiers), against the slice."""
     rows = [r for r in data.kpis_by(s, "field") if r["resolved_total"] > 0]
     rows.sort(key=lambda r: (-(r["late_rate"] or 0), -r["resolved_total"]))
-    rows = rows[:FIELDS_SHOWN]
-    average = data.kpis(s)["late_rate"]
-    return ranked_bar([r["group_key"] or "—" for r in rows], [r["late_rate"] for r in rows], lang,
-                      metric="late_rate", average=average, counts=[r["resolved_late"] for r in rows],
-                      average_label=slice_label(s, lang))
+    items = [(r["group_key"] or "—", r["late_rate"], r["resolved_total"]) for r in rows[:FIELDS_SHOWN]]
+    return ranked_bar(items, lang, metric="late_rate", reference=(slice_label(s, lang), data.kpis(s)["late_rate"]))
 
 
 def unit_label(code: str, names: dict[str, str], parent: str | None, lang: str) -> str:
@@ -61,14 +59,10 @@ def unit_label(code: str, names: dict[str, str], parent: str | None, lang: str) 
 
 def units_ranked(s: Slice, metric: str, lang: str) -> go.Figure:
     """The units just below the slice's unit, worst first on ``metric``."""
-    rows = [r for r in data.kpis_by(s, "unit_child") if r[metric] is not None]
+    rows = data.kpis_by(s, "unit_child")
     names = data.unit_names([r["group_key"] for r in rows])
-    worst_first = metric in LOWER_IS_BETTER
-    rows.sort(key=lambda r: r[metric], reverse=worst_first)
-    labels = [unit_label(r["group_key"], names, s.unit, lang) for r in rows]
-    average = data.kpis(s)[metric]
-    return ranked_bar(labels, [r[metric] for r in rows], lang, metric=metric, average=average,
-                      counts=[r["received_total"] for r in rows], average_label=slice_label(s, lang))
+    items = [(unit_label(r["group_key"], names, s.unit, lang), r[metric], r["received_total"]) for r in rows]
+    return ranked_bar(items, lang, metric=metric, reference=(slice_label(s, lang), data.kpis(s)[metric]))
 
 
 def slice_label(s: Slice, lang: str) -> str:

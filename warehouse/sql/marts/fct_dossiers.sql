@@ -44,4 +44,3 @@ final as (
 )
 
 select * from final
-order by received_date  -- clustered by time, so a period's scan skips the row groups outside it
