@@ -82,3 +82,11 @@ def test_headers_match_ignoring_case_diacritics_and_punctuation(tmp_path):
     summary = json.loads(etl_load(db, export).stdout)
     assert summary["rows_loaded"] == 1
     assert cli_kpi(db, *PERIOD, "--unit", "703")["received_new"] == 1
+
+
+def test_a_dossier_refused_later_leaves_every_figure(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    etl_load(db, write_csv(tmp_path / "a.csv", [PENDING, OTHER]))
+    etl_load(db, write_csv(tmp_path / "b.csv", [PENDING | {"Trạng thái": "Không được tiếp nhận"}]))
+    figures = cli_kpi(db, *PERIOD)
+    assert (figures["received_new"], figures["pending_total"]) == (1, 0)

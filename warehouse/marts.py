@@ -16,7 +16,7 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
     params = {"since_batch": since_batch, "province_code": get_settings().province_code}
     if since_batch == 0:
         con.execute("delete from fct_dossiers")
-    else:
+    elif con.execute("select count(*) from fct_dossiers").fetchone()[0]:
         con.execute("delete from fct_dossiers where dossier_id in "
                     "(select dossier_id from dossier_rows where batch_id >= $since_batch)",
                     {"since_batch": since_batch})

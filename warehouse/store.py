@@ -97,7 +97,7 @@ class Store:
         link.unlink(missing_ok=True)
         os.symlink(os.path.relpath(target, self.path.parent), link)
         os.replace(link, self.path)
-        self._fsync_dir(self.path.parent)
+        self._fsync(self.path.parent)
 
     def _prune(self) -> None:
         """Delete old versions; open readers keep their file until they let go."""
@@ -113,21 +113,14 @@ class Store:
             leftover.unlink(missing_ok=True)
 
     @staticmethod
-    def _fsync(file: Path) -> None:
-        fd = os.open(file, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        Store._fsync_dir(file.parent)
-
-    @staticmethod
-    def _fsync_dir(directory: Path) -> None:
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    def _fsync(path: Path) -> None:
+        """Flush a file (and then its folder, so the rename is durable) to disk."""
+        for target in (path, path.parent) if path.is_file() else (path,):
+            fd = os.open(target, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 class Reader:

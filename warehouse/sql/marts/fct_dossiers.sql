@@ -1,10 +1,11 @@
 -- fct_dossiers: the current state of every counted dossier (one row per dossier id).
 -- The newest loaded row of a dossier wins: later batch, then later file, then later row.
 -- $since_batch limits the rebuild to dossiers touched from that batch on (incremental load);
--- 0 rebuilds everything.
+-- 0 rebuilds everything. A dossier's newest row is always in the newest batch that has it,
+-- so older batches need not be read.
 with candidates as (
     select * from stg_dossier_rows
-    where dossier_id in (select dossier_id from dossier_rows where batch_id >= $since_batch)
+    where batch_id >= $since_batch
 ),
 
 latest as (
