@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     due_soon_hours: int = 24
     freshness_hours: int = 24
     keep_versions: int = 2
+    etl_memory_limit: str = "1GB"
     cache_type: str = "SimpleCache"
     cache_redis_url: str | None = None
     cache_timeout_s: int = 3600

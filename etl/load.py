@@ -17,6 +17,7 @@ import polars as pl
 
 from etl.readers import inspect_file, read_export
 from etl.validate import validate
+from warehouse.failpoints import failpoint
 from warehouse.marts import failed_checks, rebuild_dossiers
 from warehouse.slice import local_now
 from warehouse.store import Store
@@ -108,6 +109,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, batch_id: int, seq: int, fact, pr
         report.rows_quarantined += result.quarantined.height
         if progress:
             progress(chunk.height)
+        failpoint("chunk_inserted")
     con.execute("update load_files set rows_read = ?, rows_loaded = ?, rows_quarantined = ? where file_id = ?",
                 [report.rows_read, report.rows_loaded, report.rows_quarantined, file_id])
     return report

@@ -21,10 +21,30 @@ from pathlib import Path
 
 import duckdb
 
+from common.settings import get_settings
+from warehouse.failpoints import failpoint
 from warehouse.migrate import migrate
 from warehouse.slice import local_now
 
 _VERSION_FILE = re.compile(r"^v(\d{6})\.duckdb$")
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy with ``copy_file_range``: on XFS and btrfs the kernel shares the blocks (a reflink),
+    so publishing costs time proportional to the change; elsewhere it is an in-kernel copy."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        remaining = os.fstat(src.fileno()).st_size
+        try:
+            while remaining > 0:
+                copied = os.copy_file_range(src.fileno(), dst.fileno(), remaining)
+                if copied == 0:
+                    break
+                remaining -= copied
+        except OSError:
+            src.seek(0)
+            dst.seek(0)
+            dst.truncate()
+            shutil.copyfileobj(src, dst, 1 << 24)
 
 
 class Store:
@@ -68,11 +88,13 @@ class Store:
             work = target.with_name(target.name + f".tmp-{os.getpid()}")
             current = self.current_file()
             if current is not None and current.exists():
-                shutil.copyfile(current, work)
-            con = duckdb.connect(str(work))
+                copy_file(current, work)
+            failpoint("copied")
+            con = duckdb.connect(str(work), config=self._writer_config())
             try:
                 migrate(con)
                 yield con
+                failpoint("applied")
                 con.execute("insert into publish_log values (?, (select max(batch_id) from load_batches), ?)",
                             [version, local_now()])
                 con.execute("checkpoint")
@@ -81,10 +103,18 @@ class Store:
                 con.close()
                 work.unlink(missing_ok=True)
                 raise
+            failpoint("closed")
             self._fsync(work)
             os.replace(work, target)
+            failpoint("renamed")
             self._point_to(target)
+            failpoint("linked")
             self._prune()
+
+    def _writer_config(self) -> dict[str, str]:
+        """Bound the writer's memory (it spills to disk beyond it) so a big load cannot starve the web app."""
+        settings = get_settings()
+        return {"memory_limit": settings.etl_memory_limit, "temp_directory": str(self.versions_dir / "spill")}
 
     def _next_version(self) -> int:
         numbers = [int(m.group(1)) for p in self.versions_dir.iterdir()
