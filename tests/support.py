@@ -92,3 +92,37 @@ class AppProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+
+
+def render_page(base_url: str, pathname: str, search: str = "") -> dict:
+    """Ask the running app for a page's content the way the browser does (Dash's page router callback)."""
+    body = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+    response = requests.post(base_url + "/_dash-update-component", json=body, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def kpi_values_in(tree) -> dict[str, str]:
+    """``data-kpi`` → text of every KPI value in a rendered Dash component tree."""
+    found: dict[str, str] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if "data-kpi" in props:
+                found[props["data-kpi"]] = props.get("children")
+            for value in (props.values() if "props" in node else node.values()):
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(tree)
+    return found
