@@ -34,8 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     from dashboards import create_app
 
     app = create_app(args.db)
+    if get_settings().scheduler_in_app:
+        # The single-process default runs the one scheduler here; production sets
+        # IOC_SCHEDULER_IN_APP=false and runs `python -m etl schedule` beside gunicorn.
+        from etl.schedule import build_scheduler
+
+        build_scheduler(args.db, get_settings().inbox_dir, blocking=False).start()
     print(f"Bảng điều hành: http://{args.host}:{args.port}/", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
     return 0
 
 

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     freshness_hours: int = 24
     keep_versions: int = 2
     etl_memory_limit: str = "1GB"
+    inbox_dir: Path = Path("data/inbox")
+    inbox_interval_minutes: float = 5.0
+    inbox_settle_seconds: float = 5.0
+    scheduler_in_app: bool = True
+    misfire_grace_seconds: int = 3600
     cache_type: str = "SimpleCache"
     cache_redis_url: str | None = None
     cache_timeout_s: int = 3600

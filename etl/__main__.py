@@ -1,6 +1,10 @@
-"""``python -m etl``: load export files into the warehouse.
+"""``python -m etl``: load export files into the warehouse, by hand or from an inbox.
 
     python -m etl load [--db PATH] [--json] FILE...
+    python -m etl watch [--db PATH] [--inbox DIR] [--once]
+    python -m etl schedule [--db PATH] [--inbox DIR]
+    python -m etl quarantine [--db PATH] [--batch N] [--json]
+    python -m etl history [--db PATH] [--json]
 """
 from __future__ import annotations
 
@@ -23,8 +27,29 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--db", type=Path, default=get_settings().db_path)
     load.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     load.add_argument("files", nargs="+", type=Path)
+    settings = get_settings()
+    for name, help_text in (("watch", "load new files from the inbox folder (every N minutes, or --once)"),
+                            ("schedule", "run the scheduler process (inbox loads, weekly email)")):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--db", type=Path, default=settings.db_path)
+        sub.add_argument("--inbox", type=Path, default=settings.inbox_dir)
+        if name == "watch":
+            sub.add_argument("--once", action="store_true", help="one pass, then exit")
+    quarantine = commands.add_parser("quarantine", help="list quarantined rows with their reasons")
+    quarantine.add_argument("--db", type=Path, default=settings.db_path)
+    quarantine.add_argument("--batch", type=int)
+    quarantine.add_argument("--json", action="store_true")
+    history = commands.add_parser("history", help="list past loads")
+    history.add_argument("--db", type=Path, default=settings.db_path)
+    history.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    return _load(args.db, args.files, as_json=args.json)
+    if args.command == "load":
+        return _load(args.db, args.files, as_json=args.json)
+    if args.command == "watch" and args.once:
+        return _watch_once(args.db, args.inbox)
+    if args.command in ("watch", "schedule"):
+        return _schedule(args.db, args.inbox, inbox_only=args.command == "watch")
+    return _listing(args)
 
 
 def _load(db: Path, files: list[Path], *, as_json: bool) -> int:
@@ -66,6 +91,66 @@ def _print_summary(report: LoadReport) -> None:
         print(f"  {file.file}: đọc {file.rows_read}, nạp {file.rows_loaded}, cách ly {file.rows_quarantined}")
         for warning in file.warnings:
             print(f"    ! {warning}")
+
+
+
+def _watch_once(db: Path, inbox: Path) -> int:
+    from etl.inbox import process_inbox
+
+    run = process_inbox(db, inbox, settle_seconds=get_settings().inbox_settle_seconds)
+    if run.loaded:
+        _print_summary(run.loaded)
+    for refusal in run.refused:
+        print(f"Từ chối {refusal.file}: {refusal.problem_vi} / Refused: {refusal.problem_en}", file=sys.stderr)
+    if not run.moved:
+        print(f"Không có tệp mới trong {inbox} / nothing new in the inbox")
+    return 0
+
+
+def _schedule(db: Path, inbox: Path, *, inbox_only: bool) -> int:
+    import logging
+
+    from etl.schedule import build_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    scheduler = build_scheduler(db, inbox, blocking=True, inbox_only=inbox_only)
+    print(f"Lịch chạy: {', '.join(job.name for job in scheduler.get_jobs())} (Ctrl+C để dừng)", file=sys.stderr)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    return 0
+
+
+def _listing(args) -> int:
+    from common.formats import moment, number
+    from warehouse import catalog
+    from warehouse.store import Reader, Store
+
+    try:
+        con = Reader(Store(args.db)).cursor()
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "history":
+        rows = catalog.load_history(con)
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, default=str))
+            return 0
+        for r in rows:
+            print(f"#{r['batch_id']:<4} {moment(r['started_at'])}  {r['duration_s'] or 0:6.1f} s  "
+                  f"đọc {number(r['rows_read']):>10}  nạp {number(r['rows_loaded']):>10}  "
+                  f"cách ly {number(r['rows_quarantined']):>6}  {', '.join(r['files'])}")
+        return 0
+    rows = catalog.quarantined_rows(con, batch_id=args.batch)
+    if args.json:
+        print(json.dumps([r | {"raw": json.loads(r["raw"])} for r in rows], ensure_ascii=False))
+        return 0
+    for r in rows:
+        print(f"#{r['batch_id']} {r['file_name']} dòng {r['row_number']}: {r['reason']}")
+    if not rows:
+        print("Không có dòng nào bị cách ly / no quarantined rows")
+    return 0
 
 
 if __name__ == "__main__":

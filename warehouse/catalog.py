@@ -63,3 +63,42 @@ def is_simulated(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the warehouse holds the generated demo data, which pages must say."""
     row = con.execute("select value from warehouse_meta where key = 'simulated'").fetchone()
     return row is not None and row[0] == "true"
+
+
+def load_history(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict]:
+    """Past loads, newest first, with their files and row counts."""
+    cursor = con.execute("""
+        select b.batch_id, b.started_at, b.finished_at,
+               date_diff('millisecond', b.started_at, b.finished_at) / 1000.0 as duration_s,
+               b.rows_read, b.rows_loaded, b.rows_quarantined,
+               coalesce(list(f.file_name order by f.file_seq) filter (f.file_name is not null), []) as files,
+               (select count(*) from load_warnings w where w.batch_id = b.batch_id) as warnings
+        from load_batches b left join load_files f using (batch_id)
+        group by all order by b.batch_id desc limit ?""", [limit])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def quarantined_rows(con: duckdb.DuckDBPyConnection, *, batch_id: int | None = None,
+                     reason_code: str | None = None, limit: int | None = None) -> list[dict]:
+    """Quarantined rows with their file, row number, reason and original values, newest load first."""
+    cursor = con.execute("""
+        select q.batch_id, f.file_name, q.row_number, q.reason_code, q.reason, q.raw
+        from quarantined_rows q join load_files f using (file_id)
+        where ($batch_id is null or q.batch_id = $batch_id)
+          and ($reason_code is null or q.reason_code = $reason_code)
+        order by q.batch_id desc, f.file_seq, q.row_number
+        limit coalesce($limit, 9223372036854775807)""",
+        {"batch_id": batch_id, "reason_code": reason_code, "limit": limit})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def load_warnings(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict]:
+    """Data-quality warnings (unknown unit codes, new fields or agencies, repeats), newest first."""
+    cursor = con.execute("""
+        select w.batch_id, f.file_name, w.row_number, w.kind, w.detail
+        from load_warnings w left join load_files f using (file_id)
+        order by w.batch_id desc, w.kind, w.row_number limit ?""", [limit])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
