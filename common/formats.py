@@ -58,3 +58,10 @@ def moment(value: datetime | None, lang: str = "vi") -> str:
 def month(value: date, lang: str = "vi") -> str:
     """``MM/yyyy``."""
     return format_date(value, format="MM/yyyy", locale=LOCALES[lang])
+
+
+def hours_since(moment_: datetime | None, now: datetime) -> float | None:
+    """Hours from ``moment_`` to ``now`` (None when there is no moment)."""
+    if moment_ is None:
+        return None
+    return (now - moment_).total_seconds() / 3600

@@ -69,6 +69,34 @@ UI: dict[str, tuple[str, str]] = {
     "language": ("English", "Tiếng Việt"),
     "ranking_metric": ("Chỉ số xếp hạng", "Ranking metric"),
     "points": ("điểm %", "pp"),
+    "data_quality": ("Chất lượng dữ liệu", "Data quality"),
+    "freshness": ("Độ mới của dữ liệu", "Data freshness"),
+    "newest_received": ("Hồ sơ tiếp nhận mới nhất", "Newest dossier received"),
+    "last_load": ("Lần nạp gần nhất", "Last load"),
+    "stale_warning": ("Dữ liệu đã cũ: lần nạp gần nhất cách đây {hours} giờ (ngưỡng {limit} giờ). "
+                      "Kiểm tra hộp thư nạp dữ liệu và hệ thống một cửa.",
+                      "Data is stale: the last load was {hours} hours ago (limit {limit} h). "
+                      "Check the inbox and the one-stop-shop exports."),
+    "fresh_ok": ("Dữ liệu được cập nhật trong {limit} giờ qua.", "Data updated within the last {limit} hours."),
+    "no_load": ("Chưa có lần nạp nào.", "No load yet."),
+    "loads": ("Các lần nạp gần đây", "Recent loads"),
+    "quarantine": ("Dòng bị cách ly", "Quarantined rows"),
+    "warnings": ("Cảnh báo dữ liệu", "Data warnings"),
+    "export_csv": ("Xuất CSV", "Export CSV"),
+    "col_batch": ("Lần nạp", "Batch"),
+    "col_started": ("Bắt đầu", "Started"),
+    "col_duration": ("Thời gian (giây)", "Duration (s)"),
+    "col_files": ("Tệp", "Files"),
+    "col_file": ("Tệp", "File"),
+    "col_row": ("Dòng", "Row"),
+    "col_reason": ("Lý do", "Reason"),
+    "col_raw": ("Giá trị gốc", "Original values"),
+    "col_read": ("Đọc", "Read"),
+    "col_loaded": ("Nạp", "Loaded"),
+    "col_quarantined": ("Cách ly", "Quarantined"),
+    "col_kind": ("Loại", "Kind"),
+    "col_detail": ("Chi tiết", "Detail"),
+    "none_quarantined": ("Không có dòng nào bị cách ly.", "No quarantined rows."),
 }
 
 
@@ -81,3 +109,12 @@ def label(key: str, lang: str = "vi", table: dict | None = None) -> str:
 def kpi_label(key: str, lang: str = "vi", short: bool = False) -> str:
     table = KPI_SHORT if short and key in KPI_SHORT else KPI_LABELS
     return label(key, lang, table)
+
+
+WARNING_KINDS: dict[str, tuple[str, str]] = {
+    "unknown_unit": ("Mã ĐVHC lạ", "Unknown unit code"),
+    "new_field": ("Lĩnh vực mới", "New field"),
+    "new_agency": ("Cơ quan mới", "New agency"),
+    "duplicate_in_file": ("Trùng mã trong tệp", "Repeated id in a file"),
+    "unknown_value": ("Giá trị lạ", "Unknown value"),
+}

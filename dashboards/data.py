@@ -93,3 +93,15 @@ def unit(code: str) -> catalog.Unit | None:
 
 def is_simulated() -> bool:
     return _cached("simulated", lambda: catalog.is_simulated(reader().cursor()))
+
+
+def load_history(limit: int = 50) -> list[dict]:
+    return _cached("history", lambda: catalog.load_history(reader().cursor(), limit), limit)
+
+
+def quarantined_rows(limit: int = 10_000) -> list[dict]:
+    return _cached("quarantine", lambda: catalog.quarantined_rows(reader().cursor(), limit=limit), limit)
+
+
+def load_warnings(limit: int = 500) -> list[dict]:
+    return _cached("warnings", lambda: catalog.load_warnings(reader().cursor(), limit), limit)

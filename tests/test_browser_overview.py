@@ -58,3 +58,11 @@ def test_english_switch(browser, sample_app):
     assert page.get_by_text("Late rate by field").is_visible()
     assert card_values(page)["on_time_rate"] == "47.50%"
     assert errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/du-lieu", "/?lang=en", "/du-lieu?lang=en"])
+def test_every_page_renders_without_console_errors(browser, sample_app, path):
+    page, errors = open_page(browser, sample_app.url + path)
+    page.wait_for_selector(".page-title")
+    assert page.locator(".app-navbar").is_visible()
+    assert errors == []

@@ -1,0 +1,34 @@
+"""Tables (AG Grid) with Vietnamese headers, sorting, filtering, paging and CSV export."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+
+from common.labels import label
+
+AG_GRID_VI = {
+    "page": "Trang", "of": "của", "to": "đến", "next": "Sau", "previous": "Trước", "first": "Đầu", "last": "Cuối",
+    "filterOoo": "Lọc…", "contains": "Chứa", "notContains": "Không chứa", "equals": "Bằng",
+    "notEqual": "Khác", "startsWith": "Bắt đầu bằng", "endsWith": "Kết thúc bằng", "noRowsToShow": "Không có dòng",
+    "andCondition": "VÀ", "orCondition": "HOẶC", "blank": "Trống", "notBlank": "Không trống",
+    "pageSizeSelectorLabel": "Số dòng/trang:", "ariaPageSizeSelectorLabel": "Số dòng/trang",
+}
+
+
+NARROW = {"flex": 0, "width": 100, "minWidth": 80}
+WIDE = {"flex": 3}
+
+
+def grid(grid_id: str, rows: list[dict], columns: list[tuple], lang: str, *,
+         file_name: str, page_size: int = 15, height: str = "auto") -> dag.AgGrid:
+    """``columns`` are (field, label key in common.labels.UI[, extra column options])."""
+    column_defs = [{"field": c[0], "headerName": label(c[1], lang)} | (c[2] if len(c) > 2 else {}) for c in columns]
+    return dag.AgGrid(
+        id=grid_id, rowData=rows, columnDefs=column_defs,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True, "autoHeight": True,
+                       "flex": 1, "minWidth": 90},
+        dashGridOptions={"pagination": True, "paginationPageSize": page_size, "domLayout": "autoHeight",
+                         "localeText": AG_GRID_VI if lang == "vi" else {},
+                         "paginationPageSizeSelector": sorted({page_size, 15, 50, 200})},
+        csvExportParams={"fileName": file_name},
+        style={} if height == "auto" else {"height": height},
+    )

@@ -1,0 +1,43 @@
+"""Dữ liệu: is the data fresh, what did the loads do, which rows were refused and why."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, html
+
+from common.labels import label
+from dashboards.views import data_quality as view
+
+dash.register_page(__name__, path="/du-lieu", name="Dữ liệu", title_en="Data", title="Dữ liệu – IOC", order=90)
+
+
+def section(title_key: str, body, lang: str, export_id: str | None = None) -> dbc.Card:
+    header = [html.Span(label(title_key, lang))]
+    if export_id:
+        header.append(dbc.Button(label("export_csv", lang), id=export_id, size="sm", color="secondary",
+                                 outline=True))
+    return dbc.Card([dbc.CardHeader(html.Div(header, className="card-header-row")), dbc.CardBody(body)],
+                    className="mb-3")
+
+
+def layout(lang: str = "vi", **_query) -> html.Div:
+    lang = "en" if lang == "en" else "vi"
+    return html.Div([
+        html.Div(html.H1(label("data_quality", lang), className="page-title"), className="page-header"),
+        section("freshness", view.freshness(lang), lang),
+        section("loads", view.loads_table(lang), lang),
+        section("quarantine", view.quarantine_table(lang), lang, export_id="dq-quarantine-export"),
+        section("warnings", view.warnings_table(lang), lang, export_id="dq-warnings-export"),
+    ])
+
+
+@callback(Output("dq-quarantine", "exportDataAsCsv"), Input("dq-quarantine-export", "n_clicks"),
+          prevent_initial_call=True)
+def export_quarantine(_clicks):
+    return True
+
+
+@callback(Output("dq-warnings", "exportDataAsCsv"), Input("dq-warnings-export", "n_clicks"),
+          prevent_initial_call=True)
+def export_warnings(_clicks):
+    return True

@@ -1,0 +1,72 @@
+"""The data-quality page's content: freshness, recent loads, quarantined rows, warnings."""
+from __future__ import annotations
+
+import json
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from common import formats
+from common.labels import WARNING_KINDS, label
+from common.settings import get_settings
+from dashboards import data
+from dashboards.components.tables import NARROW, WIDE, grid
+from warehouse.slice import local_now
+
+
+def in_language(text: str, lang: str) -> str:
+    """The Vietnamese or English half of a stored bilingual message (``vi / en``)."""
+    vi, _, en = text.partition(" / ")
+    return (en or vi) if lang == "en" else vi
+
+
+def freshness(lang: str) -> dbc.Alert:
+    """Newest received dossier and last load; a warning when the last load is older than the setting."""
+    fresh = data.freshness()
+    limit = get_settings().freshness_hours
+    age = formats.hours_since(fresh.last_load, local_now())
+    facts = html.Div([
+        html.Span([html.Strong(label("newest_received", lang) + ": "), formats.moment(fresh.newest_received, lang)]),
+        html.Span([html.Strong(label("last_load", lang) + ": "), formats.moment(fresh.last_load, lang)]),
+    ], className="freshness-facts")
+    if age is None:
+        return dbc.Alert([facts, html.Div(label("no_load", lang))], color="warning", id="dq-freshness")
+    stale = age > limit
+    text = label("stale_warning" if stale else "fresh_ok", lang).format(hours=formats.number(round(age), lang),
+                                                                          limit=limit)
+    verdict = html.Div(text, className="freshness-verdict", **{"data-stale": "true" if stale else "false"})
+    return dbc.Alert([facts, verdict], color="danger" if stale else "success", id="dq-freshness")
+
+
+def loads_table(lang: str):
+    rows = [{
+        "batch_id": r["batch_id"], "started_at": formats.moment(r["started_at"], lang),
+        "duration_s": round(r["duration_s"] or 0, 1), "files": ", ".join(r["files"]),
+        "rows_read": r["rows_read"], "rows_loaded": r["rows_loaded"], "rows_quarantined": r["rows_quarantined"],
+    } for r in data.load_history()]
+    columns = [("batch_id", "col_batch", NARROW), ("started_at", "col_started"), ("files", "col_files", WIDE),
+               ("rows_read", "col_read"), ("rows_loaded", "col_loaded"), ("rows_quarantined", "col_quarantined"),
+               ("duration_s", "col_duration")]
+    return grid("dq-loads", rows, columns, lang, file_name="lan-nap.csv", page_size=10)
+
+
+def quarantine_table(lang: str):
+    rows = [{
+        "batch_id": r["batch_id"], "file_name": r["file_name"], "row_number": r["row_number"],
+        "reason": in_language(r["reason"], lang),
+        "raw": "; ".join(f"{k}: {v}" for k, v in json.loads(r["raw"]).items() if v not in (None, "")),
+    } for r in data.quarantined_rows()]
+    columns = [("batch_id", "col_batch", NARROW), ("file_name", "col_file"), ("row_number", "col_row", NARROW),
+               ("reason", "col_reason", {"flex": 2}), ("raw", "col_raw", WIDE)]
+    return grid("dq-quarantine", rows, columns, lang, file_name="dong-bi-cach-ly.csv")
+
+
+def warnings_table(lang: str):
+    rows = [{
+        "batch_id": r["batch_id"], "file_name": r["file_name"], "row_number": r["row_number"],
+        "kind": label(r["kind"], lang, WARNING_KINDS),
+        "detail": in_language(r["detail"], lang),
+    } for r in data.load_warnings()]
+    columns = [("batch_id", "col_batch", NARROW), ("kind", "col_kind"), ("detail", "col_detail", WIDE),
+               ("file_name", "col_file"), ("row_number", "col_row", NARROW)]
+    return grid("dq-warnings", rows, columns, lang, file_name="canh-bao-du-lieu.csv", page_size=10)
