@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
+import subprocess
+import sys
 import statistics
 import tempfile
 import time
@@ -18,10 +22,16 @@ from pathlib import Path
 
 from bench.synthetic import write_export
 from common.periods import months_ending, preset_range
-from etl.load import load_files
 from warehouse import kpi
 from warehouse.slice import Slice
 from warehouse.store import Reader, Store
+
+
+def cli_load(db: Path, export: Path) -> dict:
+    """Load through the real CLI in its own process, so its peak memory can be measured alone."""
+    done = subprocess.run([sys.executable, "-m", "etl", "load", "--db", str(db), "--json", str(export)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -72,6 +82,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=Path("bench/out/results.json"))
+    parser.add_argument("--etl-only", action="store_true", help="only the load figures (for 10M rows)")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="ioc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -82,15 +93,24 @@ def main() -> int:
           f"({export.stat().st_size / 1e6:.0f} MB)")
 
     db = work / "warehouse.duckdb"
-    report = load_files(db, [export])
-    etl_rate = report.rows_read / report.duration_s
-    print(f"ETL: {report.rows_read:,} rows in {report.duration_s:.2f} s = {etl_rate:,.0f} rows/s")
+    report = cli_load(db, export)
+    etl_rate = report["rows_read"] / report["duration_s"]
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"ETL (python -m etl load): {report['rows_read']:,} rows in {report['duration_s']:.2f} s = "
+          f"{etl_rate:,.0f} rows/s; peak memory {peak_mb:,.0f} MB")
+    small = write_export(work / "small.csv", 1_000, seed=2)
+    republish = cli_load(db, small)
+    size_mb = os.path.getsize(os.path.realpath(db)) / 1e6
+    print(f"small load (1,000 rows) into it: {republish['duration_s']:.2f} s (warehouse file {size_mb:,.0f} MB)")
+    if args.etl_only:
+        return 0
 
     con = Reader(Store(db)).cursor()
     start, end = preset_range("year_to_date", date(2026, 10, 31))
     s = Slice(start, end, unit="72")
-    results = {"rows": args.rows, "etl_seconds": report.duration_s, "etl_rows_per_s": round(etl_rate),
-               "queries": {}}
+    results = {"rows": args.rows, "etl_seconds": report["duration_s"], "etl_rows_per_s": round(etl_rate),
+               "etl_peak_mb": round(peak_mb), "small_load_seconds": republish["duration_s"],
+               "warehouse_mb": round(size_mb), "queries": {}}
     print(f"\n| query (uncached, {args.repeat} runs) | p50 ms | p95 ms |\n|---|---:|---:|")
     for name, query in overview_queries(con, s).items():
         query()  # warm the file cache, as a running server would be
