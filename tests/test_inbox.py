@@ -110,3 +110,26 @@ def test_the_app_process_runs_the_scheduler_and_loads_the_inbox(tmp_path):
     assert list((inbox / "processed").glob("*sync.json"))
     assert answer == cli_kpi(db, *(a for k, v in query.items() for a in (f"--{k}", v)))
     assert answer["received_new"] > before["received_new"]
+
+
+def test_schedule_process_loads_the_inbox_on_its_own(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.support import ROOT, env
+
+    db, inbox = tmp_path / "wh.duckdb", tmp_path / "inbox"
+    inbox.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "etl", "schedule", "--db", str(db), "--inbox", str(inbox)],
+                               cwd=ROOT, env=env() | {"IOC_INBOX_INTERVAL_MINUTES": "0.02",
+                                                      "IOC_INBOX_SETTLE_SECONDS": "0"},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        shutil.copy(SAMPLES / "mot_cua_mau.csv", inbox / "export.csv")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not list(inbox.glob("processed/*export.csv")):
+            time.sleep(0.3)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert cli_kpi(db, *PERIOD)["received_new"] == 97
