@@ -59,3 +59,9 @@ def write_export(path: Path, rows: int, seed: int = 1) -> Path:
     })
     frame.write_csv(path)
     return path
+
+
+if __name__ == "__main__":  # python -m bench.synthetic PATH ROWS [SEED]
+    import sys
+
+    write_export(Path(sys.argv[1]), int(sys.argv[2]), *(int(a) for a in sys.argv[3:4]))

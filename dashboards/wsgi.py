@@ -1,0 +1,12 @@
+"""WSGI entry point for gunicorn: ``gunicorn 'dashboards.wsgi:server'``.
+
+Creating the app opens no database (readers connect on first request, after the fork)
+and starts no scheduler: that runs once, as ``python -m etl schedule``.
+"""
+from __future__ import annotations
+
+from common.settings import get_settings
+from dashboards import create_app
+
+app = create_app(get_settings().db_path)
+server = app.server
