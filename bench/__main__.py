@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import statistics
@@ -108,6 +109,8 @@ def main() -> int:
           f"({export.stat().st_size / 1e6:.0f} MB)")
 
     db = work / "warehouse.duckdb"
+    for old in (db, db.with_name(db.name + ".d")):  # always a fresh warehouse
+        shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
     report = cli_load(db, export)
     etl_rate = report["rows_read"] / report["duration_s"]
     peak_mb = report["peak_mb"]

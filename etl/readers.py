@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from etl.text import match_key
 
 CHUNK_ROWS = 500_000
 _READ_BYTES = 1 << 20
+_ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,13 @@ def read_export(facts: FileFacts, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.D
     if reader is None:
         raise RefusedFile(name, f"không nhận dạng được loại tệp '.{facts.shape}' (cần .csv, .xlsx, .json, .ndjson)",
                           f"unknown file type '.{facts.shape}' (expected .csv, .xlsx, .json, .ndjson)")
+    if facts.shape != "xlsx" and facts.head.startswith(_ZIP_MAGIC):  # else "not UTF-8", which misleads
+        raise RefusedFile(
+            name,
+            f"tệp có đuôi '{facts.path.suffix}' nhưng là tệp Excel (.xlsx); hãy đổi đuôi tệp thành .xlsx "
+            "hoặc xuất lại dưới dạng CSV (UTF-8)",
+            f"named '{facts.path.suffix}' but it is an Excel (.xlsx) file; rename it to .xlsx "
+            "or export it again as CSV (UTF-8)")
     if facts.shape != "xlsx" and facts.utf8_error_at is not None:
         raise RefusedFile(
             name,
@@ -197,6 +207,8 @@ def _read_portal_json(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFram
     try:
         if first_char == b"[":
             frame = pl.read_json(facts.path, schema=_PORTAL_SCHEMA)
+        elif facts.head.startswith(_UTF8_BOM):  # read_ndjson, unlike read_json, fails on a BOM
+            frame = pl.read_ndjson(io.BytesIO(facts.path.read_bytes()[len(_UTF8_BOM):]), schema=_PORTAL_SCHEMA)
         else:
             frame = pl.read_ndjson(facts.path, schema=_PORTAL_SCHEMA)
     except pl.exceptions.PolarsError as exc:

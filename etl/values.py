@@ -13,9 +13,15 @@ from etl.text import match_key
 
 DATETIME_FORMATS = (
     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y%m%d%H%M%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f",
 )
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%Y%m%d")
+# The shapes of those formats. chrono alone is lenient: its %Y also reads "24", "0024" or "-2024" and it
+# accepts a leap second ":60", so "04/03/24" would load as the year 24 instead of being quarantined.
+_TIME = r"[0-9]{1,2}:[0-9]{1,2}(:[0-5]?[0-9](\.[0-9]{1,9})?)?"
+_DATE_SHAPE = (rf"^([0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}( {_TIME})?"
+               rf"|[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}([ T]{_TIME})?"
+               r"|[0-9]{8}|[0-9]{12}[0-5][0-9])$")
 END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)
 
 
@@ -36,6 +42,7 @@ def parse_datetime(text: pl.Series, *, end_of_day: bool = False) -> pl.Series:
     """
     name = text.name
     text = text.str.strip_chars()
+    text = pl.select(pl.when(text.str.contains(_DATE_SHAPE)).then(text)).to_series()
     sample = text.drop_nulls().head(200)
     result = pl.Series(name, [None] * len(text), dtype=pl.Datetime("us"))
     if sample.len():
@@ -68,10 +75,13 @@ _DECIMAL = r"^\d+[.,]\d{1,2}$"
 def parse_fee(text: pl.Series) -> pl.Series:
     """Fees in đồng: ``150000``, ``150.000``, ``150,000``, ``150000.0`` (Excel), sums ``a+b``
     (shape B lists several fees); blank is 0. Negative stays negative (the validator refuses it)."""
-    parts = (
-        text.fill_null("0").str.replace_all(r"(?i)\s|đ|vnd|vnđ|đồng", "").replace("", "0")
-        .str.split("+")
-    )
+    # Only a blank cell is 0: a unit word alone ("đ") is unreadable. Longer unit words go first, else
+    # "đồng" lost its "đ" and left "ồng".
+    compact = text.str.replace_all(r"\s", "")
+    parts = pl.select(
+        pl.when(compact.is_null() | (compact == "")).then(pl.lit("0"))
+        .otherwise(compact.str.replace_all(r"(?i)đồng|vnđ|vnd|đ", ""))
+    ).to_series().str.split("+")
     element = pl.element()
     negative = element.str.starts_with("-")
     digits = element.str.strip_prefix("-")

@@ -91,6 +91,7 @@ class Store:
                 copy_file(current, work)
             failpoint("copied")
             con = duckdb.connect(str(work), config=self._writer_config())
+            con.execute("set enable_progress_bar = false")  # DuckDB's bar would print into --json output
             try:
                 migrate(con)
                 yield con
@@ -176,7 +177,7 @@ class Reader:
                 raise FileNotFoundError(f"No warehouse at {self.store.path}: load data first (python -m etl load)")
             with self._lock:
                 if file == self._file and self._con is not None:
-                    return self._con.cursor()
+                    return self._cursor()
                 try:
                     # Each version has its own path, so DuckDB's per-path instance cache never
                     # hands back the old database; the old connection closes when unreferenced.
@@ -186,5 +187,10 @@ class Reader:
                         raise
                     continue  # pruned between resolving the link and opening it: follow the link again
                 self._file = file
-                return self._con.cursor()
+                return self._cursor()
         raise AssertionError("unreachable")
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self._con.cursor()
+        cursor.execute("set enable_progress_bar = false")  # never print on a server's stdout
+        return cursor
