@@ -8,15 +8,16 @@ SHA-256, whatever its name) is skipped, so reloading changes no figure.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from etl.readers import inspect_file, read_export
-from etl.validate import validate
+from etl.readers import RaggedRows, inspect_file, read_export
+from etl.validate import Validated, validate
 from warehouse.failpoints import failpoint
 from warehouse.marts import failed_checks, rebuild_dossiers
 from warehouse.slice import local_now
@@ -65,8 +66,9 @@ def load_files(db: Path | str, paths: Sequence[Path | str], *, progress: Progres
     facts = [inspect_file(Path(p)) for p in paths]
     store = Store(db)
     with store.writer() as con:
+        # No enclosing transaction: the batch is atomic because it is applied to a private copy
+        # that is published only when complete. Committing chunk by chunk keeps memory flat.
         batch_id = _next_id(con, "load_batches", "batch_id")
-        con.execute("begin")
         con.execute("insert into load_batches (batch_id, started_at) values (?, ?)", [batch_id, local_now()])
         reports = []
         for seq, fact in enumerate(facts, start=1):
@@ -74,7 +76,6 @@ def load_files(db: Path | str, paths: Sequence[Path | str], *, progress: Progres
         _finish_batch(con, batch_id, reports)
         for key, value in (meta or {}).items():
             con.execute("insert or replace into warehouse_meta values (?, ?)", [key, value])
-        con.execute("commit")
     return LoadReport(
         rows_read=sum(r.rows_read for r in reports),
         rows_loaded=sum(r.rows_loaded for r in reports),
@@ -97,22 +98,48 @@ def _load_file(con: duckdb.DuckDBPyConnection, batch_id: int, seq: int, fact, pr
     file_id = _next_id(con, "load_files", "file_id")
     con.execute("insert into load_files values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
                 [file_id, batch_id, seq, fact.path.name, str(fact.path.absolute()), fact.sha256, fact.shape])
-    for chunk in read_export(fact):
-        result = validate(chunk)
+    try:
+        _load_chunks(con, batch_id, file_id, seq, read_export(fact), report, progress)
+    except RaggedRows as ragged:  # some records have extra cells: start the file again, flagging them
+        for table in ("dossier_rows", "quarantined_rows", "load_warnings"):
+            con.execute(f"delete from {table} where file_id = ?", [file_id])
+        report.rows_read = report.rows_loaded = report.rows_quarantined = 0
+        report.warnings.clear()
+        _load_chunks(con, batch_id, file_id, seq, read_export(fact, ragged=ragged.records), report, progress)
+    con.execute("update load_files set rows_read = ?, rows_loaded = ?, rows_quarantined = ? where file_id = ?",
+                [report.rows_read, report.rows_loaded, report.rows_quarantined, file_id])
+    return report
+
+
+def validated_ahead(chunks: Iterator[pl.DataFrame]) -> Iterator[tuple[int, Validated]]:
+    """(rows read, validated chunk), the next one read and validated by Polars in a worker thread
+    while DuckDB inserts the current one: the two engines overlap instead of taking turns."""
+    def next_result() -> tuple[int, Validated] | None:
+        chunk = next(chunks, None)
+        return None if chunk is None else (chunk.height, validate(chunk))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-read") as pool:
+        future = pool.submit(next_result)
+        while (item := future.result()) is not None:
+            future = pool.submit(next_result)
+            yield item
+
+
+def _load_chunks(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, seq: int,
+                 chunks: Iterator[pl.DataFrame], report: FileReport, progress: Progress | None) -> None:
+    """Validate and insert each chunk of one file, counting every row read."""
+    for rows_read, result in validated_ahead(chunks):
         _insert_chunk(con, batch_id, file_id, seq, result.loaded, result.quarantined)
         for kind, row_number, detail in result.warnings:
             con.execute("insert into load_warnings values (?, ?, ?, ?, ?)",
                         [batch_id, file_id, row_number, kind, detail])
             report.warnings.append(detail)
-        report.rows_read += chunk.height
+        report.rows_read += rows_read
         report.rows_loaded += result.loaded.height
         report.rows_quarantined += result.quarantined.height
         if progress:
-            progress(chunk.height)
+            progress(rows_read)
         failpoint("chunk_inserted")
-    con.execute("update load_files set rows_read = ?, rows_loaded = ?, rows_quarantined = ? where file_id = ?",
-                [report.rows_read, report.rows_loaded, report.rows_quarantined, file_id])
-    return report
 
 
 def _insert_chunk(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, seq: int,

@@ -22,8 +22,9 @@ from etl import contract
 from etl.errors import RefusedFile
 from etl.text import match_key
 
-CHUNK_ROWS = 500_000
+CHUNK_ROWS = 250_000
 _READ_BYTES = 1 << 20
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -68,7 +69,8 @@ def inspect_file(path: Path) -> FileFacts:
     return FileFacts(path, digest.hexdigest(), size, error_at, head)
 
 
-def read_export(facts: FileFacts, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+def read_export(facts: FileFacts, chunk_rows: int = CHUNK_ROWS,
+                ragged: frozenset[int] | None = None) -> Iterator[pl.DataFrame]:
     """Canonical chunks of one export file, or RefusedFile when it cannot be read at all."""
     name = facts.path.name
     if facts.size == 0 or not facts.head.strip():
@@ -92,7 +94,9 @@ def read_export(facts: FileFacts, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.D
             f"tệp không phải mã UTF-8 (byte lỗi ở vị trí {facts.utf8_error_at}); hãy xuất lại tệp với mã UTF-8",
             f"the file is not UTF-8 (invalid byte at offset {facts.utf8_error_at}); re-export it as UTF-8")
     yielded = False
-    for chunk in reader(facts, chunk_rows):
+    chunks = _read_tabular_text(facts, chunk_rows, ragged) if reader is _read_tabular_text else \
+        reader(facts, chunk_rows)
+    for chunk in chunks:
         yielded = yielded or chunk.height > 0
         yield chunk
     if not yielded:
@@ -141,17 +145,47 @@ def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> 
     return frame.select(*columns, "row_number", "raw").select(*contract.CANONICAL, "row_number", "raw")
 
 
-def _read_tabular_text(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFrame]:
+class RaggedRows(Exception):
+    """Some records have more cells than the header: read again, marking them (see ``ragged_records``)."""
+
+    def __init__(self, records: frozenset[int]) -> None:
+        self.records = records
+        super().__init__(f"{len(records)} record(s) with more cells than the header")
+
+
+def ragged_records(path: Path, delimiter: str) -> frozenset[int]:
+    """Numbers (1 = first after the header) of records with more cells than the header.
+
+    Only run once Polars has said the file is ragged: Python's csv module is slow but
+    counts cells exactly, quoted delimiters and line breaks included.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        records = csv.reader(handle, delimiter=delimiter)
+        width = len(next(records, []))
+        return frozenset(number for number, cells in enumerate(records, start=1) if len(cells) > width)
+
+
+def _read_tabular_text(facts: FileFacts, chunk_rows: int,
+                       ragged: frozenset[int] | None = None) -> Iterator[pl.DataFrame]:
+    """CSV in chunks. Strict first (a ragged record raises RaggedRows); with ``ragged`` known,
+    extra cells are cut and those records flagged ``extra_cells`` so validation quarantines them."""
     text_head = facts.head.decode("utf-8", errors="replace").lstrip("\ufeff")
     delimiter = detect_delimiter(text_head.splitlines()[0] if text_head else "")
     try:
         lazy = pl.scan_csv(facts.path, separator=delimiter, infer_schema=False, encoding="utf8",
-                           quote_char='"', truncate_ragged_lines=True)
+                           quote_char='"', truncate_ragged_lines=ragged is not None)
         mapping = map_headers(facts.path.name, lazy.collect_schema().names())
         first = 1
         for batch in lazy.collect_batches(chunk_size=chunk_rows):
-            yield _canonical(batch, mapping, first)
+            chunk = _canonical(batch, mapping, first)
+            if ragged:
+                chunk = chunk.with_columns(extra_cells=pl.col("row_number").is_in(list(ragged)))
+            yield chunk
             first += batch.height
+    except pl.exceptions.ComputeError as exc:
+        if ragged is None and "more fields" in str(exc):
+            raise RaggedRows(ragged_records(facts.path, delimiter)) from exc
+        raise RefusedFile(facts.path.name, f"không đọc được tệp CSV: {exc}", f"cannot parse the CSV: {exc}") from exc
     except pl.exceptions.PolarsError as exc:
         raise RefusedFile(facts.path.name, f"không đọc được tệp CSV: {exc}", f"cannot parse the CSV: {exc}") from exc
 
@@ -177,7 +211,7 @@ def _xlsx_text(series: pl.Series) -> pl.Series:
 
 def _read_xlsx(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFrame]:
     name = facts.path.name
-    if not facts.head.startswith(b"PK"):
+    if not facts.head.startswith((_ZIP_MAGIC, _OLE2_MAGIC)):  # .xlsx is a zip; old .xls an OLE2 file
         raise RefusedFile(name, "tệp có đuôi .xlsx nhưng không phải tệp Excel", "named .xlsx but not an Excel file")
     try:
         with warnings.catch_warnings():  # fastexcel warns when a column mixes types; we read it as text

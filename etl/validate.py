@@ -19,6 +19,10 @@ DATE_HINT_EN = "use dd/mm/yyyy [HH:MM[:SS]], yyyy-mm-dd or yyyyMMddHHmmss"
 
 # reason code → (Vietnamese, English) template; {value} is the offending text.
 REASONS: dict[str, tuple[str, str]] = {
+    "extra_cells": ("Dòng có nhiều ô hơn tiêu đề; có thể một giá trị chứa dấu phân cách mà không đặt trong "
+                    "ngoặc kép (ví dụ phí 1,500,000); sửa dòng này trong tệp xuất",
+                    "The row has more cells than the header; a value probably holds the delimiter without "
+                    "quotes (e.g. a fee written 1,500,000); fix this row in the export"),
     "missing_id": ("Thiếu mã hồ sơ", "Missing dossier id"),
     "missing_received": ("Thiếu ngày tiếp nhận", "Missing received date"),
     "bad_received": (f"Ngày tiếp nhận không đọc được: '{{value}}' ({DATE_HINT_VI})",
@@ -80,7 +84,9 @@ def validate(chunk: pl.DataFrame) -> Validated:
     typed, warnings = _typed(chunk)
     end = pl.coalesce("processed_at", "returned_at")
     end_text = pl.coalesce("processed_at_text", "returned_at_text")
+    extra_cells = pl.col("extra_cells") if "extra_cells" in chunk.columns else pl.lit(False)
     checks: list[tuple[str, pl.Expr, pl.Expr]] = [
+        ("extra_cells", extra_cells, pl.lit("")),
         ("missing_id", pl.col("dossier_id").is_null(), pl.lit("")),
         ("missing_received", pl.col("received_at_text").is_null(), pl.lit("")),
         ("bad_received", pl.col("received_at").is_null(), pl.col("received_at_text")),

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from tests.support import ROOT, cli_kpi, etl_load, write_csv
+from tests.support import ROOT, cli_kpi, etl_load, run, write_csv
 
 AWKWARD = ROOT / "tests" / "fixtures" / "awkward"
 MARCH = ("--from", "2024-03-01", "--to", "2024-03-31")
@@ -240,8 +240,6 @@ def test_a_refused_file_leaves_the_earlier_warehouse(tmp_path):
 
 # -- known problems elsewhere, recorded so they are not forgotten -------------------------
 
-@pytest.mark.xfail(strict=True, reason="warehouse/sql/queries/kpi.sql: DuckDB's count_if over only NULLs is "
-                                       "NULL, so pending_overdue is null when no dossier of the slice has a due date")
 def test_pending_overdue_is_zero_when_no_pending_dossier_has_a_due_date(tmp_path):
     export = write_csv(tmp_path / "no_due.csv", [{"Mã hồ sơ": "N-1", "Ngày tiếp nhận": "04/03/2024"}])
     db, _ = load_alone(tmp_path, export)  # "Ngày hẹn trả" blank = no deadline (DATA-CONTRACT.md)
@@ -249,12 +247,14 @@ def test_pending_overdue_is_zero_when_no_pending_dossier_has_a_due_date(tmp_path
     assert (figures["pending_total"], figures["pending_overdue"], figures["pending_on_track"]) == (1, 0, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="etl/readers.py reads CSV with truncate_ragged_lines=True: the cells "
-                                       "past the header's width are dropped silently, so an unquoted "
-                                       "'1,500,000' loads as a fee of 1 đồng; needs a quarantine reason")
 def test_a_row_with_more_cells_than_headers_is_not_loaded_silently(tmp_path):
     export = tmp_path / "unquoted_fee.csv"
     export.write_text("Mã hồ sơ,Lĩnh vực,Mã ĐVHC,Ngày tiếp nhận,Trạng thái,Phí lệ phí\n"
                       "R-1,Hộ tịch,703,04/03/2024,4,1,500,000\n", encoding="utf-8")
+    export.write_text(export.read_text(encoding="utf-8") + 'R-2,Hộ tịch,703,04/03/2024,4,"1,500,000"\n',
+                      encoding="utf-8")
     db, summary = load_alone(tmp_path, export)
-    assert summary["rows_quarantined"] == 1 or loaded_rows(db)["R-1"][1] == 1_500_000
+    assert (summary["rows_read"], summary["rows_loaded"], summary["rows_quarantined"]) == (2, 1, 1)
+    assert loaded_rows(db)["R-2"][1] == 1_500_000
+    reasons = json.loads(run("-m", "etl", "quarantine", "--db", str(db), "--json").stdout)
+    assert [(r["row_number"], r["reason_code"]) for r in reasons] == [(1, "extra_cells")]

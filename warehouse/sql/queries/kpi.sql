@@ -46,7 +46,12 @@ in_period as (
     select
         p.period_idx, p.period_from, p.period_to, p.as_of, s.*,
         s.received_date >= p.period_from                         as is_new,
-        s.end_date is not null and s.end_date <= p.period_to     as is_resolved
+        coalesce(s.end_date <= p.period_to, false)               as is_resolved,
+        -- null-safe flags: count_if over nothing but nulls would give null, not 0
+        coalesce(s.due_at < p.as_of, false)                      as is_past_due,
+        coalesce(s.service_level = 4, false)                     as is_full_online_procedure,
+        coalesce(s.rating >= 2, false)                           as is_satisfied,
+        coalesce(s.rating = 1, false)                            as is_dissatisfied
     from periods as p
     join scoped as s
       on s.received_date <= p.period_to
@@ -66,17 +71,17 @@ counts as (
         count_if(is_resolved and outcome = 'on_time')            as resolved_on_time,
         count_if(is_resolved and outcome = 'late')               as resolved_late,
         count_if(not is_resolved)                                as pending_total,
-        count_if(not is_resolved and due_at < as_of)             as pending_overdue,
+        count_if(not is_resolved and is_past_due)                as pending_overdue,
         -- numerators and denominators of the rates below
-        count_if(is_new and service_level = 4)                   as full_online_base,
-        count_if(is_new and service_level = 4 and is_online)     as full_online_count,
+        count_if(is_new and is_full_online_procedure)            as full_online_base,
+        count_if(is_new and is_full_online_procedure and is_online) as full_online_count,
         count_if(is_new and has_fee)                             as fee_base,
         count_if(is_new and has_fee and paid_cashless)           as cashless_count,
         count_if(is_new and has_fee and paid_online)             as online_payment_count,
         count_if(is_new and digitised)                           as digitised_count,
         count_if(is_resolved and rating is not null)             as rated_total,
-        count_if(is_resolved and rating >= 2)                    as rated_satisfied,
-        count_if(is_resolved and rating = 1)                     as rated_dissatisfied,
+        count_if(is_resolved and is_satisfied)                   as rated_satisfied,
+        count_if(is_resolved and is_dissatisfied)                as rated_dissatisfied,
         coalesce(sum(fee) filter (is_new and has_fee), 0)                as fee_amount,
         coalesce(sum(fee) filter (is_new and has_fee and paid_cashless), 0) as cashless_amount
     from in_period
