@@ -18,6 +18,14 @@ NARROW = {"flex": 0, "width": 100, "minWidth": 80}
 WIDE = {"flex": 3}
 
 
+def number_column(lang: str, digits: int = 0) -> dict:
+    """Right-aligned numbers in the language's format (``1.066.440`` / ``1,066,440``), sorted as numbers."""
+    locale = "vi-VN" if lang == "vi" else "en-GB"
+    fmt = (f"params.value == null ? '' : params.value.toLocaleString('{locale}', "
+           f"{{minimumFractionDigits: {digits}, maximumFractionDigits: {digits}}})")
+    return {"valueFormatter": {"function": fmt}, "type": "rightAligned", "filter": "agNumberColumnFilter"}
+
+
 def grid(grid_id: str, rows: list[dict], columns: list[tuple], lang: str, *,
          file_name: str, page_size: int = 15, height: str = "auto") -> dag.AgGrid:
     """``columns`` are (field, label key in common.labels.UI[, extra column options])."""

@@ -10,7 +10,7 @@ from common import formats
 from common.labels import WARNING_KINDS, label
 from common.settings import get_settings
 from dashboards import data
-from dashboards.components.tables import NARROW, WIDE, grid
+from dashboards.components.tables import NARROW, WIDE, grid, number_column
 from warehouse.slice import local_now
 
 
@@ -18,6 +18,14 @@ def in_language(text: str, lang: str) -> str:
     """The Vietnamese or English half of a stored bilingual message (``vi / en``)."""
     vi, _, en = text.partition(" / ")
     return (en or vi) if lang == "en" else vi
+
+
+def files_summary(files: list[str], lang: str, shown: int = 3) -> str:
+    """A batch's files, shortened when there are many: ``94 tệp: a.csv, b.csv, … z.json``."""
+    if len(files) <= shown + 1:
+        return ", ".join(files)
+    unit = "tệp" if lang == "vi" else "files"
+    return f"{len(files)} {unit}: {', '.join(files[:shown])}, … {files[-1]}"
 
 
 def freshness(lang: str) -> dbc.Alert:
@@ -41,12 +49,13 @@ def freshness(lang: str) -> dbc.Alert:
 def loads_table(lang: str):
     rows = [{
         "batch_id": r["batch_id"], "started_at": formats.moment(r["started_at"], lang),
-        "duration_s": round(r["duration_s"] or 0, 1), "files": ", ".join(r["files"]),
+        "duration_s": round(r["duration_s"] or 0, 1), "files": files_summary(r["files"], lang),
         "rows_read": r["rows_read"], "rows_loaded": r["rows_loaded"], "rows_quarantined": r["rows_quarantined"],
     } for r in data.load_history()]
+    number = number_column(lang)
     columns = [("batch_id", "col_batch", NARROW), ("started_at", "col_started"), ("files", "col_files", WIDE),
-               ("rows_read", "col_read"), ("rows_loaded", "col_loaded"), ("rows_quarantined", "col_quarantined"),
-               ("duration_s", "col_duration")]
+               ("rows_read", "col_read", number), ("rows_loaded", "col_loaded", number),
+               ("rows_quarantined", "col_quarantined", number), ("duration_s", "col_duration", number_column(lang, 1))]
     return grid("dq-loads", rows, columns, lang, file_name="lan-nap.csv", page_size=10)
 
 
