@@ -160,3 +160,19 @@ def test_filters_slice_by_field_level_and_channel(tmp_path):
     assert figures(con, field="Đất đai")["received_new"] == 1
     assert figures(con, handling_level="Xã")["received_new"] == 1
     assert figures(con, channel=2)["received_online"] == 1
+
+
+def test_overdue_list_holds_exactly_the_pending_overdue_dossiers(tmp_path):
+    from warehouse.kpi import overdue_dossiers
+
+    con = load(tmp_path, [
+        dossier("late-open", "01/03/2024", **{"Ngày hẹn trả": "05/03/2024", "Mã ĐVHC": "703"}),
+        dossier("later-open", "01/03/2024", **{"Ngày hẹn trả": "20/03/2024"}),
+        dossier("closed", "01/03/2024", **{"Ngày hẹn trả": "05/03/2024", "Ngày có kết quả": "10/03/2024",
+                                           "Trạng thái": "9"}),
+        dossier("not-due", "01/03/2024", **{"Ngày hẹn trả": "05/04/2024"}),
+    ])
+    rows = overdue_dossiers(con, Slice(*MARCH))
+    assert [r["dossier_id"] for r in rows] == ["late-open", "later-open"]
+    assert len(rows) == figures(con)["pending_overdue"]
+    assert rows[0]["days_overdue"] == 26 and rows[0]["unit_name"] == "Thành phố Tây Ninh"

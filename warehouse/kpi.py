@@ -108,3 +108,14 @@ def compare(con: duckdb.DuckDBPyConnection, s: Slice, now: datetime | None = Non
 
 __all__ = ["COUNT_KEYS", "RATE_KEYS", "KPI_KEYS", "Slice", "compare", "kpis", "kpis_by", "kpis_over",
            "kpi_json", "replace"]
+
+
+def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50,
+                     now: datetime | None = None) -> list[dict]:
+    """The dossiers pending and overdue at the slice's as-of instant, most overdue first."""
+    params = _params(con, [(s.date_from, s.date_to)], s, "none", now)
+    params = {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel",
+                                     "procedure")} | {"as_of": params["as_of"][0], "limit": limit}
+    cursor = con.execute(sql("queries/overdue"), params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
