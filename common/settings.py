@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     demo_seed: int = 72
     due_soon_hours: int = 24
     freshness_hours: int = 24
+    wall_refresh_seconds: int = 300
+    wall_rotate_seconds: int = 30
     keep_versions: int = 2
     etl_memory_limit: str = "1GB"
     inbox_dir: Path = Path("data/inbox")

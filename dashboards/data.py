@@ -105,3 +105,7 @@ def quarantined_rows(limit: int = 10_000) -> list[dict]:
 
 def load_warnings(limit: int = 500) -> list[dict]:
     return _cached("warnings", lambda: catalog.load_warnings(reader().cursor(), limit), limit)
+
+
+def overdue(s: Slice, limit: int = 50) -> list[dict]:
+    return _cached("overdue", lambda: kpi.overdue_dossiers(reader().cursor(), s, limit), s.key(), limit)

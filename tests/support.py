@@ -64,8 +64,8 @@ def free_port() -> int:
 class AppProcess:
     """A real ``python app.py`` serving a warehouse on a free port."""
 
-    def __init__(self, db: Path, extra_env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(self, db: Path, extra_env: dict[str, str] | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(db.parent / f"app-{self.port}.log", "w")
         self.process = subprocess.Popen([sys.executable, "app.py", "--db", str(db), "--port", str(self.port)],

@@ -37,11 +37,13 @@ def layout() -> html.Div:
 
 @callback(Output("shell-navbar", "children"), Input("shell-url", "pathname"), Input("shell-url", "search"))
 def render_navbar(pathname: str | None, search: str | None):
+    if pathname == "/wall":  # the wall is full screen, with nothing to click
+        return None
     lang = lang_of(search)
     links = [dbc.NavItem(dbc.NavLink(page.get("title_en" if lang == "en" else "name", page["name"]),
                                      href=page["relative_path"] + with_lang("", lang),
                                      active=pathname == page["relative_path"]))
-             for page in dash.page_registry.values() if page.get("nav", True)]
+             for page in dash.page_registry.values() if page["path"] != "/wall"]
     fresh = data.freshness()
     notices = []
     if data.is_simulated():

@@ -1,0 +1,145 @@
+"""The wall's panels: the province (or a district) at a glance, readable from five metres."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+from dash import html
+
+from common import formats
+from common.labels import CHANNEL_LABELS, LOWER_IS_BETTER, kpi_label, label
+from common.periods import month_start
+from common.settings import get_settings
+from dashboards import data
+from dashboards.components.charts import monthly_trend, ranked_bar
+from dashboards.components.kpi_card import change_text, format_value, meets_target
+from dashboards.views.overview import slice_label, target_of, unit_label
+from warehouse.slice import Slice, local_now
+
+HEADLINE = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
+            "received_new", "pending_overdue")
+UNIT_COLUMNS = ("late_rate", "on_time_rate", "online_rate", "cashless_rate", "digitised_rate", "satisfaction_rate")
+PANELS = ("kpi", "trend", "fields", "units", "overdue", "today")
+# Screens the wall rotates through; the headline strip stays on every screen.
+SCREENS = (("trend",), ("fields",), ("units",), ("overdue", "today"))
+
+
+def month_slices(unit: str) -> tuple[Slice, Slice]:
+    """This month to the newest day with data, and the same days of the month before."""
+    end = data.reference_day()
+    start = month_start(end)
+    previous_start = month_start(start - timedelta(days=1))
+    previous_end = min(previous_start + (end - start), start - timedelta(days=1))
+    return Slice(start, end, unit=unit), Slice(previous_start, previous_end, unit=unit)
+
+
+def style_dark(fig: go.Figure, font_px: int) -> go.Figure:
+    """The control-room look: transparent background, light text, sizes that follow the screen."""
+    fig.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                      font=dict(color="#e6edf3", size=font_px), legend=dict(font=dict(size=font_px)),
+                      margin=dict(l=8, r=font_px * 3, t=font_px * 2, b=8), autosize=True, height=None)
+    fig.update_xaxes(gridcolor="#30363d", linecolor="#30363d", tickfont=dict(size=font_px))
+    fig.update_yaxes(gridcolor="#30363d", linecolor="#30363d", tickfont=dict(size=font_px))
+    fig.update_traces(textfont_size=font_px, selector=dict(type="bar"))
+    return fig
+
+
+def headline(unit: str, lang: str) -> list:
+    current_slice, previous_slice = month_slices(unit)
+    current, previous = data.kpis(current_slice), data.kpis(previous_slice)
+    tiles = []
+    for key in HEADLINE:
+        value = current[key]
+        status = meets_target(key, value, target_of(key))
+        change, tone = change_text(key, value, previous[key], lang)
+        name = label("received_month", lang) if key == "received_new" else \
+            label("overdue_now", lang) if key == "pending_overdue" else kpi_label(key, lang, short=True)
+        tiles.append(html.Div([
+            html.Div(name, className="wall-tile-label"),
+            html.Div(format_value(key, value, lang), className="wall-tile-value", **{"data-kpi": key}),
+            html.Div(html.Span(change, className=f"wall-change-{tone}"), className="wall-tile-change"),
+        ], className=f"wall-tile wall-{ {True: 'good', False: 'bad', None: 'neutral'}[status] }"))
+    return tiles
+
+
+def trend(unit: str, lang: str, font_px: int) -> go.Figure:
+    current, _ = month_slices(unit)
+    fig = style_dark(monthly_trend(data.monthly_trend(current), lang), font_px)
+    return fig.update_traces(marker_color="#2d4a6b", selector=dict(type="bar"))
+
+
+def fields(unit: str, lang: str, font_px: int, shown: int = 10) -> go.Figure:
+    s = replace(month_slices(unit)[0], date_from=data.reference_day() - timedelta(days=364))
+    rows = [r for r in data.kpis_by(s, "field") if r["resolved_total"] >= 20]
+    rows.sort(key=lambda r: -(r["late_rate"] or 0))
+    items = [(r["group_key"], r["late_rate"], r["resolved_total"]) for r in rows[:shown]]
+    return style_dark(ranked_bar(items, lang, metric="late_rate",
+                                 reference=(slice_label(s, lang), data.kpis(s)["late_rate"])), font_px)
+
+
+def units_table(unit: str, lang: str) -> html.Table:
+    """Units below the wall's unit × headline rates, each cell coloured against the target."""
+    s = replace(month_slices(unit)[0], date_from=data.reference_day() - timedelta(days=364))
+    rows = [r for r in data.kpis_by(s, "unit_child") if r["received_total"]]
+    names = data.unit_names([r["group_key"] for r in rows])
+    rows.sort(key=lambda r: -(r["late_rate"] or 0))
+    header = html.Tr([html.Th("")] + [html.Th(kpi_label(k, lang, short=True)) for k in UNIT_COLUMNS])
+    body = []
+    for r in rows:
+        cells = [html.Td(unit_label(r["group_key"], names, s.unit, lang), className="wall-unit-name")]
+        for key in UNIT_COLUMNS:
+            ok = meets_target(key, r[key], target_of(key))
+            tone = {True: "good", False: "bad", None: "neutral"}[ok]
+            cells.append(html.Td(formats.percent(r[key], lang, digits=1), className=f"wall-cell-{tone}"))
+        body.append(html.Tr(cells))
+    return html.Table([html.Thead(header), html.Tbody(body)], className="wall-units")
+
+
+def overdue_list(unit: str, lang: str, shown: int = 8) -> html.Table:
+    rows = data.overdue(month_slices(unit)[0], shown)  # as of the same instant as the headline
+    body = [html.Tr([
+        html.Td(f"{r['days_overdue']} {label('days_overdue', lang)}", className="wall-overdue-days"),
+        html.Td([html.Div(r["procedure_name"] or r["field"] or "—", className="wall-overdue-what"),
+                 html.Div(f"{r['field'] or '—'} · {r['agency'] or '—'} · {r['unit_name'] or r['unit_code']}",
+                          className="wall-overdue-where")]),
+    ]) for r in rows]
+    return html.Table(html.Tbody(body), className="wall-overdue")
+
+
+def period_caption(unit: str, lang: str) -> str:
+    """What the headline compares: ``Tháng 10/2026 (đến 31/10) so với tháng trước``."""
+    current, _ = month_slices(unit)
+    return (f"{label('month', lang)} {formats.month(current.date_from, lang)} "
+            f"({formats.day(current.date_from, lang)}–{formats.day(current.date_to, lang)}) "
+            f"{label('vs_last_month', lang)}")
+
+
+def today(unit: str, lang: str) -> html.Div:
+    """Intake on the newest day with data (today on a live system), by channel."""
+    day = data.reference_day()
+    by_channel = {int(r["group_key"]): r["received_new"] for r in data.kpis_by(Slice(day, day, unit=unit), "channel")}
+    total = sum(by_channel.values())
+    return html.Div([
+        html.Div(label("today_intake", lang).format(day=formats.day(day, lang)), className="wall-panel-title"),
+        html.Div(formats.number(total, lang), className="wall-today-total", **{"data-kpi": "received_today"}),
+        html.Div([html.Div([html.Span(CHANNEL_LABELS[c][1 if lang == "en" else 0]),
+                            html.Strong(formats.number(by_channel.get(c, 0), lang))], className="wall-today-row")
+                  for c in (1, 2, 3)]),
+    ], className="wall-today")
+
+
+def data_as_of(lang: str) -> tuple[str, bool]:
+    """'Data as of …' text and whether it is older than the freshness setting."""
+    fresh = data.freshness()
+    age = formats.hours_since(fresh.last_load, local_now())
+    stale = age is None or age > get_settings().freshness_hours
+    return f"{label('updated_at', lang)}: {formats.moment(fresh.last_load, lang)}", stale
+
+
+def scope_name(unit: str, lang: str) -> str:
+    u = data.unit(unit)
+    return u.name if u else unit
+
+
+__all__ = ["PANELS", "SCREENS", "date"]
