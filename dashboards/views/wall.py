@@ -96,12 +96,12 @@ def units_table(unit: str, lang: str) -> html.Table:
     return html.Table([html.Thead(header), html.Tbody(body)], className="wall-units")
 
 
-def overdue_list(unit: str, lang: str, shown: int = 8) -> html.Table:
+def overdue_list(unit: str, lang: str, shown: int = 10) -> html.Table:
     rows = data.overdue(month_slices(unit)[0], shown)  # as of the same instant as the headline
     body = [html.Tr([
         html.Td(f"{r['days_overdue']} {label('days_overdue', lang)}", className="wall-overdue-days"),
         html.Td([html.Div(r["procedure_name"] or r["field"] or "—", className="wall-overdue-what"),
-                 html.Div(f"{r['field'] or '—'} · {r['agency'] or '—'} · {r['unit_name'] or r['unit_code']}",
+                 html.Div(f"{r['unit_name'] or r['unit_code']} · {r['field'] or '—'} · {r['agency'] or '—'}",
                           className="wall-overdue-where")]),
     ]) for r in rows]
     return html.Table(html.Tbody(body), className="wall-overdue")
