@@ -1,6 +1,6 @@
 """Leave the wall running in headless Chromium and sample its JS heap, to catch leaks.
 
-    python scripts/wall_soak.py URL --minutes 10 [--size 1920x1080]
+    PYTHONPATH=. python scripts/wall_soak.py URL --minutes 10 [--size 1920x1080]
 
 Prints the used JS heap (after a forced garbage collection) at the start and every minute.
 """

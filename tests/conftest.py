@@ -3,6 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 from tests.support import SAMPLES, AppProcess, etl_load
 
@@ -27,3 +30,12 @@ def sample_app(sample_db):
     app = AppProcess(sample_db).wait_ready()
     yield app
     app.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One real headless Chromium (Debian's) for all browser tests."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

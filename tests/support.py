@@ -109,16 +109,15 @@ def render_page(base_url: str, pathname: str, search: str = "") -> dict:
     return response.json()
 
 
-def kpi_values_in(tree) -> dict[str, str]:
-    """``data-kpi`` → text of every KPI value in a rendered Dash component tree."""
-    found: dict[str, str] = {}
+def find_components(tree, predicate) -> list[dict]:
+    """Every component in a rendered Dash tree for which ``predicate(component)`` holds."""
+    found: list[dict] = []
 
     def walk(node) -> None:
         if isinstance(node, dict):
-            props = node.get("props", {})
-            if "data-kpi" in props:
-                found[props["data-kpi"]] = props.get("children")
-            for value in (props.values() if "props" in node else node.values()):
+            if "props" in node and predicate(node):
+                found.append(node)
+            for value in (node["props"] if "props" in node else node).values():
                 walk(value)
         elif isinstance(node, list):
             for item in node:
@@ -126,3 +125,9 @@ def kpi_values_in(tree) -> dict[str, str]:
 
     walk(tree)
     return found
+
+
+def kpi_values_in(tree) -> dict[str, str]:
+    """``data-kpi`` → text of every KPI value in a rendered Dash component tree."""
+    return {c["props"]["data-kpi"]: c["props"].get("children")
+            for c in find_components(tree, lambda c: "data-kpi" in c["props"])}

@@ -4,23 +4,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
+def open_page(chromium, url: str):
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -32,8 +21,8 @@ def card_values(page) -> dict[str, str]:
     return {el.get_attribute("data-kpi"): el.inner_text() for el in page.locator("[data-kpi]").all()}
 
 
-def test_overview_shows_filled_cards_and_charts(browser, sample_app):
-    page, errors = open_page(browser, sample_app.url + "/?from=2024-03-01&to=2024-04-30")
+def test_overview_shows_filled_cards_and_charts(chromium, sample_app):
+    page, errors = open_page(chromium, sample_app.url + "/?from=2024-03-01&to=2024-04-30")
     values = card_values(page)
     assert set(values) == {"on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate",
                            "digitised_rate", "received_new", "pending_overdue"}
@@ -45,24 +34,24 @@ def test_overview_shows_filled_cards_and_charts(browser, sample_app):
     assert errors == []
 
 
-def test_changing_the_period_updates_the_cards(browser, sample_app):
-    page, errors = open_page(browser, sample_app.url + "/?from=2024-03-01&to=2024-04-30")
+def test_changing_the_period_updates_the_cards(chromium, sample_app):
+    page, errors = open_page(chromium, sample_app.url + "/?from=2024-03-01&to=2024-04-30")
     page.select_option("#overview-preset", "year_to_date")
     page.wait_for_function("document.querySelector('[data-kpi=received_new]').innerText !== '97'")
     assert card_values(page)["received_new"] != "97"
     assert errors == []
 
 
-def test_english_switch(browser, sample_app):
-    page, errors = open_page(browser, sample_app.url + "/?from=2024-03-01&to=2024-04-30&lang=en")
+def test_english_switch(chromium, sample_app):
+    page, errors = open_page(chromium, sample_app.url + "/?from=2024-03-01&to=2024-04-30&lang=en")
     assert page.get_by_text("Late rate by field").is_visible()
     assert card_values(page)["on_time_rate"] == "47.50%"
     assert errors == []
 
 
 @pytest.mark.parametrize("path", ["/", "/du-lieu", "/?lang=en", "/du-lieu?lang=en"])
-def test_every_page_renders_without_console_errors(browser, sample_app, path):
-    page, errors = open_page(browser, sample_app.url + path)
+def test_every_page_renders_without_console_errors(chromium, sample_app, path):
+    page, errors = open_page(chromium, sample_app.url + path)
     page.wait_for_selector(".page-title")
     assert page.locator(".app-navbar").is_visible()
     assert errors == []

@@ -5,24 +5,7 @@ import json
 
 import pytest
 
-from tests.support import SAMPLES, AppProcess, etl_load, render_page
-
-
-def find(tree, predicate) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if predicate(node):
-                found.append(node)
-            for value in node.get("props", node).values() if isinstance(node.get("props", node), dict) else []:
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(tree)
-    return found
+from tests.support import SAMPLES, AppProcess, etl_load, find_components, render_page
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +16,12 @@ def loaded_db(tmp_path_factory):
 
 
 def grid_rows(tree, grid_id: str) -> list[dict]:
-    [grid] = find(tree, lambda n: n.get("props", {}).get("id") == grid_id)
+    [grid] = find_components(tree, lambda n: n["props"].get("id") == grid_id)
     return grid["props"]["rowData"]
 
 
 def freshness_verdict(tree) -> dict:
-    [verdict] = find(tree, lambda n: "data-stale" in n.get("props", {}))
+    [verdict] = find_components(tree, lambda n: "data-stale" in n["props"])
     return verdict["props"]
 
 

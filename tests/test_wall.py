@@ -1,13 +1,8 @@
 """The wall in a real headless Chromium at the operations room's sizes."""
 from __future__ import annotations
 
-import shutil
-import time
-
 import pytest
-from playwright.sync_api import sync_playwright
 
-from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS
 from tests.support import SAMPLES, AppProcess, etl_load, write_csv
 
 pytestmark = pytest.mark.browser
@@ -34,13 +29,6 @@ LAYOUT_PROBLEMS = """() => {
   return problems;
 }"""
 
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_wall(chromium, url: str, size: tuple[int, int]):

@@ -30,14 +30,8 @@ scoped as (
             -- the child of the sliced unit this dossier lies under; the unit itself when coded there
             when 'unit_child' then coalesce(unit_path[$unit_depth + 1], unit_path[$unit_depth])
         end as group_key
-    from fct_dossiers
-    where ($unit is null or unit_path[$unit_depth] = $unit)
-      and ($field is null or field = $field)
-      and ($agency is null or agency = $agency)
-      and ($handling_level is null or handling_level = $handling_level)
-      and ($channel is null or channel = $channel)
-      and ($procedure is null or procedure_code = $procedure)
-      and received_date <= $max_to
+    from {{ include 'queries/sliced_dossiers' }} as sliced
+    where received_date <= $max_to
       and (end_date is null or end_date >= $min_from)
 ),
 

@@ -1,14 +1,7 @@
 -- Dossiers overdue at the as-of instant (KPI.md "Early warning"), most overdue first.
 -- Same slice parameters as kpi.sql; $as_of is one timestamp; $limit caps the list.
 with scoped as (
-    select *
-    from fct_dossiers
-    where ($unit is null or unit_path[$unit_depth] = $unit)
-      and ($field is null or field = $field)
-      and ($agency is null or agency = $agency)
-      and ($handling_level is null or handling_level = $handling_level)
-      and ($channel is null or channel = $channel)
-      and ($procedure is null or procedure_code = $procedure)
+    select * from {{ include 'queries/sliced_dossiers' }} as sliced
 ),
 
 overdue as (
