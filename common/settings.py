@@ -52,6 +52,23 @@ class Settings(BaseSettings):
     cache_type: str = "SimpleCache"
     cache_redis_url: str | None = None
     cache_timeout_s: int = 3600
+    # The weekly email (reports/). SMTP settings keep the names operators know: IOC_SMTP_HOST, ...
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "ioc@localhost"
+    mail_recipients: list[str] = Field(default_factory=list)
+    mail_recipients_by_unit: dict[str, list[str]] = Field(default_factory=dict)
+    mail_retries: int = 3
+    mail_backoff_seconds: float = 2.0
+    mail_overdue_shown: int = 10
+    mail_weekday: str = "mon"
+    mail_hour: int = 7
+    mail_grace_hours: int = 48
+    public_url: str = "http://127.0.0.1:8050"
+    province_name: str = "Tây Ninh"
     targets: Targets = Field(default_factory=Targets)
 
 

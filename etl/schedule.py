@@ -38,5 +38,12 @@ def build_scheduler(db: Path, inbox: Path, *, blocking: bool, inbox_only: bool =
     scheduler.add_job(inbox_job, "interval", minutes=settings.inbox_interval_minutes, args=[db, inbox],
                       id="inbox", name="nạp hộp thư / inbox loads", next_run_time=datetime.now(LOCAL_TZ))
     if not inbox_only:
-        pass  # the weekly email joins here
+        from reports.job import scheduled_weekly
+
+        scheduler.add_job(scheduled_weekly, "cron", day_of_week=settings.mail_weekday, hour=settings.mail_hour,
+                          args=[db], id="weekly_email", name="thư tuần / weekly email",
+                          misfire_grace_time=settings.mail_grace_hours * 3600)
+        # once at start: catches up a week missed while the server was down (sends at most once)
+        scheduler.add_job(scheduled_weekly, "date", run_date=datetime.now(LOCAL_TZ), args=[db],
+                          id="weekly_email_catch_up", name="thư tuần bù / weekly email catch-up")
     return scheduler
