@@ -92,6 +92,35 @@ def pandas_baseline(export: Path, s: Slice) -> float:
     return time.perf_counter() - started
 
 
+def email_seconds(db: Path) -> float:
+    """Build and send one weekly email (last complete week of the data) to an SMTP server on loopback."""
+    from aiosmtpd.controller import Controller
+
+    from common.settings import get_settings
+    from reports.job import run_weekly
+    from reports.weekly import week_of
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = get_settings()
+        settings.smtp_host, settings.smtp_port = "127.0.0.1", port
+        started = time.perf_counter()
+        run_weekly(db, week_of(date(2026, 10, 25)), recipients=["bench@ioc.test"])
+        return time.perf_counter() - started
+    finally:
+        controller.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -109,7 +138,7 @@ def main() -> int:
           f"({export.stat().st_size / 1e6:.0f} MB)")
 
     db = work / "warehouse.duckdb"
-    for old in (db, db.with_name(db.name + ".d")):  # always a fresh warehouse
+    for old in (db, db.with_name(db.name + ".d"), db.with_name(db.name + ".mail.sqlite3")):  # always fresh
         shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
     report = cli_load(db, export)
     etl_rate = report["rows_read"] / report["duration_s"]
@@ -139,6 +168,9 @@ def main() -> int:
     baseline = pandas_baseline(export, s)
     results["pandas_baseline_s"] = round(baseline, 2)
     print(f"\npandas over the export, one period's on-time/late figures: {baseline:.2f} s")
+    results["email_seconds"] = round(email_seconds(db), 2)
+    print(f"weekly email, built (charts included) and sent to a loopback SMTP server: "
+          f"{results['email_seconds']:.1f} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return 0

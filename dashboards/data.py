@@ -109,3 +109,11 @@ def load_warnings(limit: int = 500) -> list[dict]:
 
 def overdue(s: Slice, limit: int = 50) -> list[dict]:
     return _cached("overdue", lambda: kpi.overdue_dossiers(reader().cursor(), s, limit), s.key(), limit)
+
+
+def mail_failures(limit: int = 50) -> list[dict]:
+    """Weekly-email sends that failed after their retries (from the mail log beside the warehouse)."""
+    from reports.mail import MailLog, log_path
+
+    path = log_path(reader().store.path)
+    return MailLog(path).failures(limit) if path.exists() else []

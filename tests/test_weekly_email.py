@@ -10,7 +10,7 @@ import requests
 from aiosmtpd.controller import Controller
 
 from common.formats import percent
-from tests.support import free_port, run
+from tests.support import AppProcess, find_components, free_port, render_page, run
 
 WEEK, MONDAY, SUNDAY = "2024-W12", "2024-03-18", "2024-03-24"
 
@@ -86,6 +86,13 @@ def test_refused_connection_is_retried_then_recorded(tmp_path):
     [row] = sqlite3.connect(tmp_path / "wh.duckdb.mail.sqlite3").execute(
         "select status, attempts, error from sends").fetchall()
     assert row[0] == "failed" and row[1] == 3 and "Connection refused" in row[2]
+    app = AppProcess(db).wait_ready()  # and the data-quality page shows it
+    try:
+        tree = render_page(app.url, "/du-lieu")
+    finally:
+        app.stop()
+    [grid] = find_components(tree, lambda c: c["props"].get("id") == "dq-mail-failures")
+    assert [(r["week"], r["recipient"]) for r in grid["props"]["rowData"]] == [(WEEK, "leader@tayninh.test")]
 
 
 def test_preview_files_are_valid(tmp_path):
@@ -123,3 +130,14 @@ def test_schedule_sends_a_missed_week_once_within_the_grace_period(smtp, tmp_pat
         assert len(inbox.messages) == 2
     finally:
         get_settings.cache_clear()
+
+
+def test_a_district_head_gets_the_district_email(smtp, tmp_path, monkeypatch):
+    controller, inbox = smtp
+    db = tmp_path / "wh.duckdb"
+    run("-m", "etl", "load", "--db", str(db), "tests/fixtures/samples/mot_cua_mau.csv")
+    monkeypatch.setenv("IOC_MAIL_RECIPIENTS_BY_UNIT", '{"703": ["head703@tayninh.test"]}')
+    weekly(db, controller.port)
+    [message] = inbox.messages
+    assert message["To"] == "head703@tayninh.test"
+    assert "Thành phố Tây Ninh, từ 18/03/2024" in message.get_body(preferencelist=("plain",)).get_content()

@@ -28,6 +28,7 @@ def layout(lang: str = "vi", **_query) -> html.Div:
         section("loads", view.loads_table(lang), lang),
         section("quarantine", view.quarantine_table(lang), lang, export_id="dq-quarantine-export"),
         section("warnings", view.warnings_table(lang), lang, export_id="dq-warnings-export"),
+        section("mail_failures", view.mail_failures_table(lang), lang),
     ])
 
 

@@ -79,3 +79,10 @@ def warnings_table(lang: str):
     columns = [("batch_id", "col_batch", NARROW), ("kind", "col_kind"), ("detail", "col_detail", WIDE),
                ("file_name", "col_file"), ("row_number", "col_row", NARROW)]
     return grid("dq-warnings", rows, columns, lang, file_name="canh-bao-du-lieu.csv", page_size=10)
+
+
+def mail_failures_table(lang: str):
+    rows = data.mail_failures()
+    columns = [("week", "col_week"), ("unit", "col_unit", NARROW), ("recipient", "col_recipient"),
+               ("attempts", "col_attempts", NARROW), ("error", "col_error", WIDE), ("at", "col_started")]
+    return grid("dq-mail-failures", rows, columns, lang, file_name="thu-tuan-loi.csv", page_size=10)
