@@ -17,6 +17,13 @@ def number(value: float | int | None, lang: str = "vi") -> str:
     return format_decimal(value, format="#,##0", locale=LOCALES[lang])
 
 
+def decimal(value: float | None, lang: str = "vi", digits: int = 1) -> str:
+    """``14,0`` (vi) / ``14.0`` (en): durations and other measured quantities."""
+    if value is None:
+        return DASH
+    return format_decimal(value, format="#,##0." + "0" * digits, locale=LOCALES[lang])
+
+
 def percent(value: float | None, lang: str = "vi", digits: int = 2) -> str:
     """A fraction as ``99,66%``; a dash when the rate is undefined (no denominator)."""
     if value is None:
@@ -65,3 +72,11 @@ def hours_since(moment_: datetime | None, now: datetime) -> float | None:
     if moment_ is None:
         return None
     return (now - moment_).total_seconds() / 3600
+
+
+def files_summary(files: list[str], lang: str = "vi", shown: int = 3) -> str:
+    """A batch's files, shortened when there are many: ``94 tệp: a.csv, b.csv, c.csv, … z.json``."""
+    if len(files) <= shown + 1:
+        return ", ".join(files)
+    unit = "tệp" if lang == "vi" else "files"
+    return f"{len(files)} {unit}: {', '.join(files[:shown])}, … {files[-1]}"

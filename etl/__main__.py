@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from common.formats import decimal, number
 from common.settings import get_settings
 from etl.errors import RefusedFile
 from etl.load import LoadReport, load_files
@@ -82,13 +83,14 @@ def _refused(refusal: RefusedFile, as_json: bool) -> int:
 
 
 def _print_summary(report: LoadReport) -> None:
-    print(f"Lần nạp {report.batch_id}: đọc {report.rows_read}, nạp {report.rows_loaded}, "
-          f"cách ly {report.rows_quarantined} dòng trong {report.duration_s:.1f} s")
+    print(f"Lần nạp {report.batch_id}: đọc {number(report.rows_read)}, nạp {number(report.rows_loaded)}, "
+          f"cách ly {number(report.rows_quarantined)} dòng trong {decimal(report.duration_s)} giây")
     for file in report.files:
         if file.skipped:
             print(f"  {file.file}: đã nạp trước đây, bỏ qua / already loaded, skipped")
             continue
-        print(f"  {file.file}: đọc {file.rows_read}, nạp {file.rows_loaded}, cách ly {file.rows_quarantined}")
+        print(f"  {file.file}: đọc {number(file.rows_read)}, nạp {number(file.rows_loaded)}, "
+              f"cách ly {number(file.rows_quarantined)}")
         for warning in file.warnings:
             print(f"    ! {warning}")
 
@@ -123,7 +125,7 @@ def _schedule(db: Path, inbox: Path, *, inbox_only: bool) -> int:
 
 
 def _listing(args) -> int:
-    from common.formats import moment, number
+    from common.formats import files_summary, moment
     from warehouse import catalog
     from warehouse.store import Reader, Store
 
@@ -138,9 +140,9 @@ def _listing(args) -> int:
             print(json.dumps(rows, ensure_ascii=False, default=str))
             return 0
         for r in rows:
-            print(f"#{r['batch_id']:<4} {moment(r['started_at'])}  {r['duration_s'] or 0:6.1f} s  "
+            print(f"#{r['batch_id']:<4} {moment(r['started_at'])}  {decimal(r['duration_s'] or 0):>6} giây  "
                   f"đọc {number(r['rows_read']):>10}  nạp {number(r['rows_loaded']):>10}  "
-                  f"cách ly {number(r['rows_quarantined']):>6}  {', '.join(r['files'])}")
+                  f"cách ly {number(r['rows_quarantined']):>6}  {files_summary(r['files'], 'vi')}")
         return 0
     rows = catalog.quarantined_rows(con, batch_id=args.batch)
     if args.json:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from common.formats import number
+from common.formats import decimal, number
 from common.settings import get_settings
 from etl.load import LoadReport, load_files
 
@@ -39,5 +39,5 @@ def build_demo(db: Path | str, *, today: date | None = None, exports_dir: Path |
         report = load_files(db, files, progress=bar.update, meta={"simulated": "true"})
     if show_progress:
         print(f"Kho demo sẵn sàng: {number(report.rows_loaded)} dòng từ {len(files)} tệp, "
-              f"{report.duration_s:.1f} s.", file=sys.stderr)
+              f"{decimal(report.duration_s)} giây.", file=sys.stderr)
     return report

@@ -68,8 +68,10 @@ class AppProcess:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(db.parent / f"app-{self.port}.log", "w")
+        # Never the checkout's own data/inbox: a test app must not load files waiting there.
+        isolated = {"IOC_INBOX_DIR": str(db.parent / f"inbox-{self.port}"), "IOC_SCHEDULER_IN_APP": "false"}
         self.process = subprocess.Popen([sys.executable, "app.py", "--db", str(db), "--port", str(self.port)],
-                                        cwd=ROOT, env=env() | (extra_env or {}), stdout=self.log,
+                                        cwd=ROOT, env=env() | isolated | (extra_env or {}), stdout=self.log,
                                         stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 120) -> AppProcess:

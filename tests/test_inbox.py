@@ -92,7 +92,7 @@ def test_the_app_process_runs_the_scheduler_and_loads_the_inbox(tmp_path):
     db, inbox = tmp_path / "wh.duckdb", tmp_path / "inbox"
     run("-m", "etl", "load", "--db", str(db), str(SAMPLES / "mot_cua_loi.csv"))
     app = AppProcess(db, {"IOC_INBOX_DIR": str(inbox), "IOC_INBOX_INTERVAL_MINUTES": "0.02",
-                          "IOC_INBOX_SETTLE_SECONDS": "0"}).wait_ready()
+                          "IOC_INBOX_SETTLE_SECONDS": "0", "IOC_SCHEDULER_IN_APP": "true"}).wait_ready()
     try:
         query = {"from": "2024-03-01", "to": "2024-04-30", "unit": "703"}
         before = requests.get(app.url + "/api/kpi", params=query, timeout=10).json()

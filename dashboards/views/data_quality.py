@@ -20,14 +20,6 @@ def in_language(text: str, lang: str) -> str:
     return (en or vi) if lang == "en" else vi
 
 
-def files_summary(files: list[str], lang: str, shown: int = 3) -> str:
-    """A batch's files, shortened when there are many: ``94 tệp: a.csv, b.csv, … z.json``."""
-    if len(files) <= shown + 1:
-        return ", ".join(files)
-    unit = "tệp" if lang == "vi" else "files"
-    return f"{len(files)} {unit}: {', '.join(files[:shown])}, … {files[-1]}"
-
-
 def freshness(lang: str) -> dbc.Alert:
     """Newest received dossier and last load; a warning when the last load is older than the setting."""
     fresh = data.freshness()
@@ -49,7 +41,7 @@ def freshness(lang: str) -> dbc.Alert:
 def loads_table(lang: str):
     rows = [{
         "batch_id": r["batch_id"], "started_at": formats.moment(r["started_at"], lang),
-        "duration_s": round(r["duration_s"] or 0, 1), "files": files_summary(r["files"], lang),
+        "duration_s": round(r["duration_s"] or 0, 1), "files": formats.files_summary(r["files"], lang),
         "rows_read": r["rows_read"], "rows_loaded": r["rows_loaded"], "rows_quarantined": r["rows_quarantined"],
     } for r in data.load_history()]
     number = number_column(lang)

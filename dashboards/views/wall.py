@@ -42,6 +42,8 @@ def style_dark(fig: go.Figure, font_px: int) -> go.Figure:
     fig.update_xaxes(gridcolor="#30363d", linecolor="#30363d", tickfont=dict(size=font_px))
     fig.update_yaxes(gridcolor="#30363d", linecolor="#30363d", tickfont=dict(size=font_px))
     fig.update_traces(textfont_size=font_px, selector=dict(type="bar"))
+    # lines and markers grow with the screen too, to stay visible across the room
+    fig.update_traces(line_width=max(3, font_px / 5), marker_size=max(7, font_px / 2.5), selector=dict(type="scatter"))
     return fig
 
 
@@ -91,7 +93,7 @@ def units_table(unit: str, lang: str) -> html.Table:
         for key in UNIT_COLUMNS:
             ok = meets_target(key, r[key], target_of(key))
             tone = {True: "good", False: "bad", None: "neutral"}[ok]
-            cells.append(html.Td(formats.percent(r[key], lang, digits=1), className=f"wall-cell-{tone}"))
+            cells.append(html.Td(formats.percent(r[key], lang), className=f"wall-cell-{tone}"))
         body.append(html.Tr(cells))
     return html.Table([html.Thead(header), html.Tbody(body)], className="wall-units")
 
