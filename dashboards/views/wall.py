@@ -61,8 +61,20 @@ def headline(unit: str, lang: str) -> list:
             html.Div(name, className="wall-tile-label"),
             html.Div(format_value(key, value, lang), className="wall-tile-value", **{"data-kpi": key}),
             html.Div(html.Span(change, className=f"wall-change-{tone}"), className="wall-tile-change"),
+            html.Div(target_text(key, lang) or "\u00a0", className="wall-tile-target"),
         ], className=f"wall-tile wall-{ {True: 'good', False: 'bad', None: 'neutral'}[status] }"))
     return tiles
+
+
+def target_text(key: str, lang: str) -> str:
+    """``Mục tiêu ≥ 99,00%`` (none for the dossiers received)."""
+    target = target_of(key)
+    if target is None:
+        return ""
+    comparator = "≤" if key in LOWER_IS_BETTER else "≥"
+    shown = formats.number(target, lang) if key == "pending_overdue" else \
+        formats.percent(target, lang, digits=0 if abs(target * 100 - round(target * 100)) < 1e-9 else 1)
+    return f"{label('target', lang)} {comparator} {shown}"
 
 
 def trend(unit: str, lang: str, font_px: int) -> go.Figure:
