@@ -176,3 +176,18 @@ def test_overdue_list_holds_exactly_the_pending_overdue_dossiers(tmp_path):
     assert [r["dossier_id"] for r in rows] == ["late-open", "later-open"]
     assert len(rows) == figures(con)["pending_overdue"]
     assert rows[0]["days_overdue"] == 26 and rows[0]["unit_name"] == "Thành phố Tây Ninh"
+
+
+def test_due_soon_lists_pending_dossiers_due_within_the_window(tmp_path):
+    from warehouse.kpi import due_soon_dossiers
+
+    con = load(tmp_path, [
+        dossier("in-3h", "01/05/2024 07:00", **{"Ngày hẹn trả": "01/05/2024 15:00"}),
+        dossier("tomorrow-9am", "01/05/2024 07:00", **{"Ngày hẹn trả": "02/05/2024 09:00"}),
+        dossier("in-2-days", "01/05/2024 07:00", **{"Ngày hẹn trả": "03/05/2024"}),
+        dossier("overdue", "01/05/2024 07:00", **{"Ngày hẹn trả": "01/05/2024 08:00"}),
+    ])
+    today = Slice(date(2024, 5, 1), date(2024, 5, 1))
+    rows = due_soon_dossiers(con, today, hours=24, now=datetime(2024, 5, 1, 12))
+    assert [r["dossier_id"] for r in rows] == ["in-3h", "tomorrow-9am"]
+    assert rows[0]["hours_left"] == 3

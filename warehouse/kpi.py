@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 
@@ -113,9 +113,23 @@ __all__ = ["COUNT_KEYS", "RATE_KEYS", "KPI_KEYS", "Slice", "compare", "kpis", "k
 def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50,
                      now: datetime | None = None) -> list[dict]:
     """The dossiers pending and overdue at the slice's as-of instant, most overdue first."""
-    params = _params(con, [(s.date_from, s.date_to)], s, "none", now)
+    as_of = as_of_instant(s.date_to, now)
+    return _warning_list(con, s, None, as_of, as_of, limit)
+
+
+def due_soon_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, limit: int = 500,
+                      now: datetime | None = None) -> list[dict]:
+    """Pending, not yet overdue, and due within ``hours`` of the as-of instant (soonest first)."""
+    as_of = as_of_instant(s.date_to, now)
+    return _warning_list(con, s, as_of, as_of + timedelta(hours=hours), as_of, limit)
+
+
+def _warning_list(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime | None, due_before: datetime,
+                  as_of: datetime, limit: int) -> list[dict]:
+    params = _params(con, [(s.date_from, s.date_to)], s, "none", None)
     params = {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel",
-                                     "procedure")} | {"as_of": params["as_of"][0], "limit": limit}
+                                     "procedure")} | {"as_of": as_of, "due_from": due_from,
+                                                      "due_before": due_before, "limit": limit}
     cursor = con.execute(sql("queries/overdue"), params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
