@@ -117,3 +117,16 @@ def mail_failures(limit: int = 50) -> list[dict]:
 
     path = log_path(reader().store.path)
     return MailLog(path).failures(limit) if path.exists() else []
+
+
+def due_soon(s: Slice, hours: float, limit: int = 500) -> list[dict]:
+    return _cached("due_soon", lambda: kpi.due_soon_dossiers(reader().cursor(), s, hours, limit), s.key(), hours, limit)
+
+
+def fields() -> list[str]:
+    return _cached("fields", lambda: catalog.fields(reader().cursor()))
+
+
+def unit_options(province: str) -> list[tuple[str, str, int]]:
+    """(code, name, depth) of the province and every unit below it, in tree order, for pickers."""
+    return _cached("unit_options", lambda: catalog.unit_tree(reader().cursor(), province), province)

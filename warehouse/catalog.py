@@ -102,3 +102,10 @@ def load_warnings(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict
         order by w.batch_id desc, w.kind, w.row_number limit ?""", [limit])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def unit_tree(con: duckdb.DuckDBPyConnection, root: str) -> list[tuple[str, str, int]]:
+    """(code, name, depth) of ``root`` and all units below it, parents before their children."""
+    return [tuple(r) for r in con.execute(
+        "select u.code, u.name, p.depth from unit_paths p join admin_units u using (code) "
+        "where p.path[1] = ? order by array_to_string(p.path, '/')", [root]).fetchall()]

@@ -27,13 +27,17 @@ def number_column(lang: str, digits: int = 0) -> dict:
 
 
 def grid(grid_id: str, rows: list[dict], columns: list[tuple], lang: str, *,
-         file_name: str, page_size: int = 15, height: str = "auto") -> dag.AgGrid:
-    """``columns`` are (field, label key in common.labels.UI[, extra column options])."""
-    column_defs = [{"field": c[0], "headerName": label(c[1], lang)} | (c[2] if len(c) > 2 else {}) for c in columns]
+         file_name: str, page_size: int = 15, height: str = "auto", compact: bool = False) -> dag.AgGrid:
+    """``columns`` are (field, label key in common.labels.UI[, extra column options]).
+
+    ``compact`` keeps one line per row (long text ends in … and shows whole on hover), for lists
+    of many dossiers."""
+    column_defs = [{"field": c[0], "headerName": label(c[1], lang)} | (c[2] if len(c) > 2 else {})
+                   | ({"tooltipField": c[0]} if compact else {}) for c in columns]
     return dag.AgGrid(
         id=grid_id, rowData=rows, columnDefs=column_defs,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True, "autoHeight": True,
-                       "flex": 1, "minWidth": 90},
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": not compact,
+                       "autoHeight": not compact, "flex": 1, "minWidth": 90},
         dashGridOptions={"pagination": True, "paginationPageSize": page_size, "domLayout": "autoHeight",
                          "localeText": AG_GRID_VI if lang == "vi" else {},
                          "paginationPageSizeSelector": sorted({page_size, 15, 50, 200})},

@@ -1,0 +1,51 @@
+"""The page state lives in the URL query string (``?from=…&to=…&unit=…&field=…``): links reopen
+the same view and the back button works. One parser for pages and the API, validating every value."""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from warehouse.slice import Slice
+
+FILTER_KEYS = ("from", "to", "unit", "field", "agency", "level", "channel", "procedure")
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def _day(args, key: str, default: date | None) -> date:
+    text = args.get(key)
+    if not text:
+        if default is None:
+            raise BadRequest(f"missing parameter: {key} (YYYY-MM-DD)")
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadRequest(f"bad date for {key}: {text!r}") from exc
+
+
+def slice_from_query(args, default: Slice | None = None) -> Slice:
+    """A validated slice; missing values fall back to ``default`` (pages) or are errors (API)."""
+    channel = args.get("channel")
+    try:
+        return Slice(
+            _day(args, "from", default.date_from if default else None),
+            _day(args, "to", default.date_to if default else None),
+            unit=args.get("unit") or (default.unit if default else None),
+            field=args.get("field") or None, agency=args.get("agency") or None,
+            handling_level=args.get("level") or None, channel=int(channel) if channel else None,
+            procedure=args.get("procedure") or None)
+    except BadRequest:
+        raise
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from exc
+
+
+def query_from_slice(s: Slice, lang: str = "vi") -> str:
+    """The query string that reopens ``s`` (``?from=2024-01-01&to=…``)."""
+    values = {"from": s.date_from.isoformat(), "to": s.date_to.isoformat(), "unit": s.unit, "field": s.field,
+              "agency": s.agency, "level": s.handling_level, "channel": s.channel, "procedure": s.procedure,
+              "lang": "en" if lang == "en" else None}
+    return "?" + urlencode({k: v for k, v in values.items() if v not in (None, "")})
