@@ -130,3 +130,8 @@ def fields() -> list[str]:
 def unit_options(province: str) -> list[tuple[str, str, int]]:
     """(code, name, depth) of the province and every unit below it, in tree order, for pickers."""
     return _cached("unit_options", lambda: catalog.unit_tree(reader().cursor(), province), province)
+
+
+def unit_path(code: str) -> list[str]:
+    """The codes from the province down to ``code``."""
+    return _cached("unit_path", lambda: catalog.unit_path(reader().cursor(), code), code)

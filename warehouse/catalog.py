@@ -109,3 +109,8 @@ def unit_tree(con: duckdb.DuckDBPyConnection, root: str) -> list[tuple[str, str,
     return [tuple(r) for r in con.execute(
         "select u.code, u.name, p.depth from unit_paths p join admin_units u using (code) "
         "where p.path[1] = ? order by array_to_string(p.path, '/')", [root]).fetchall()]
+
+
+def unit_path(con: duckdb.DuckDBPyConnection, code: str) -> list[str]:
+    row = con.execute("select path from unit_paths where code = ?", [code]).fetchone()
+    return list(row[0]) if row else [code]

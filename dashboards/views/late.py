@@ -1,0 +1,53 @@
+"""Hồ sơ trễ hạn: the Biểu II.06a table by a dimension, and late rate by unit for drilling down."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from common.labels import label
+from dashboards import data
+from dashboards.components.charts import ranked_bar
+from dashboards.components.tables import grid, number_column
+from dashboards.views.overview import slice_label, unit_label
+from warehouse.kpi import COUNT_KEYS
+from warehouse.slice import Slice
+
+DIMENSIONS = ("field", "agency", "procedure", "unit_child")
+TABLE_COUNTS = ("received_new", "received_carried_over", "received_online", "resolved_early", "resolved_on_time",
+                "resolved_late", "pending_on_track", "pending_overdue")
+
+
+def table_06a(s: Slice, dimension: str, lang: str):
+    """One row per group with the II.06a columns and the late rate, plus a total row."""
+    rows = data.kpis_by(s, dimension)
+    names = data.unit_names([r["group_key"] for r in rows]) if dimension == "unit_child" else {}
+    total = data.kpis(s)
+    body = [{"group": unit_label(r["group_key"], names, s.unit, lang) if dimension == "unit_child"
+             else (r["group_key"] or "—"), **{k: r[k] for k in TABLE_COUNTS}, "late_rate": r["late_rate"]}
+            for r in rows]
+    body.sort(key=lambda r: -(r["late_rate"] or 0))
+    pinned = {"group": label("total", lang), **{k: total[k] for k in TABLE_COUNTS}, "late_rate": total["late_rate"]}
+    number = number_column(lang)
+    percent = {"valueFormatter": {"function": "params.value == null ? '–' : (params.value * 100).toLocaleString("
+                                              f"'{'vi-VN' if lang == 'vi' else 'en-GB'}', {{minimumFractionDigits: 2,"
+                                              " maximumFractionDigits: 2}) + '%'"},
+               "type": "rightAligned", "filter": "agNumberColumnFilter"}
+    columns = [("group", "col_group", {"flex": 3, "pinned": "left"})] + \
+        [(k, k, number | {"headerTooltip": label(k, lang)}) for k in TABLE_COUNTS] + [("late_rate", "late_rate", percent)]
+    table = grid("late-table", body, columns, lang, file_name="bieu-06a.csv", compact=True)
+    table.dashGridOptions = table.dashGridOptions | {"pinnedBottomRowData": [pinned]}
+    return table
+
+
+def late_by_unit(s: Slice, lang: str) -> go.Figure:
+    rows = [r for r in data.kpis_by(s, "unit_child") if r["resolved_total"]]
+    names = data.unit_names([r["group_key"] for r in rows])
+    items = [(unit_label(r["group_key"], names, s.unit, lang), r["late_rate"], r["resolved_total"]) for r in rows]
+    fig = ranked_bar(items, lang, metric="late_rate", reference=(slice_label(s, lang), data.kpis(s)["late_rate"]))
+    codes_by_label = {unit_label(r["group_key"], names, s.unit, lang): r["group_key"] for r in rows}
+    fig.update_traces(customdata=[[codes_by_label.get(y.replace("<b>", "").replace("</b>", ""), "")]
+                                  for y in fig.data[0].y],
+                      hovertemplate="%{y}: %{text}<extra></extra>")
+    return fig
+
+
+__all__ = ["COUNT_KEYS", "DIMENSIONS"]

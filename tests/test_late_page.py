@@ -1,0 +1,51 @@
+"""/tre-han in a real browser: drill from the province into a district and a commune by clicking,
+the breadcrumb goes back up, the URL carries the state, and the II.06a table's totals equal the CLI."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support import cli_kpi
+
+pytestmark = pytest.mark.browser
+PERIOD = "from=2024-01-01&to=2024-06-30"
+
+
+def click_first_unit_bar(page) -> None:
+    """Click the worst unit's bar (the top one) in the late-rate-by-unit chart."""
+    page.locator("#late-units .bars .point path").first.click(force=True)
+
+
+def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72", wait_until="networkidle")
+    assert page.locator("#unit-breadcrumb").inner_text().strip() == "Tỉnh Tây Ninh"
+
+    click_first_unit_bar(page)  # province → district
+    page.wait_for_url(re.compile(r"unit=7\d\d(&|$)"))
+    district = re.search(r"unit=(7\d\d)", page.url).group(1)
+    page.wait_for_function("document.querySelector('#unit-breadcrumb').innerText.includes('›')")
+    assert page.locator("#unit-breadcrumb a").count() == 1
+
+    click_first_unit_bar(page)  # district → commune
+    page.wait_for_url(re.compile(r"unit=\d{5}(&|$)"))
+    page.wait_for_function("document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 2")
+
+    page.go_back()  # the browser's back button returns to the district
+    page.wait_for_url(re.compile(rf"unit={district}(&|$)"))
+    page.locator("#unit-breadcrumb a").first.click()  # the breadcrumb goes straight up to the province
+    page.wait_for_url(re.compile(r"unit=72(&|$)"))
+    assert errors == []
+
+
+def test_06a_totals_equal_the_cli(chromium, sample_app, sample_db):
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=703&by=field", wait_until="networkidle")
+    cells = {c.get_attribute("col-id"): c.inner_text() for c in page.locator(".ag-floating-bottom .ag-cell").all()}
+    cli = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "703")
+    assert int(cells["received_new"].replace(".", "")) == cli["received_new"]
+    assert int(cells["resolved_late"].replace(".", "")) == cli["resolved_late"]
+    assert int(cells["pending_overdue"].replace(".", "")) == cli["pending_overdue"]
