@@ -49,9 +49,25 @@ def test_english_switch(chromium, sample_app):
     assert errors == []
 
 
-@pytest.mark.parametrize("path", ["/", "/du-lieu", "/?lang=en", "/du-lieu?lang=en"])
+@pytest.mark.parametrize("path", ["/", "/tre-han", "/truc-tuyen", "/thanh-toan", "/hai-long", "/so-hoa", "/canh-bao",
+                                  "/du-lieu", "/?lang=en", "/tre-han?lang=en", "/du-lieu?lang=en", "/no-such-page"])
 def test_every_page_renders_without_console_errors(chromium, sample_app, path):
     page, errors = open_page(chromium, sample_app.url + path)
     page.wait_for_selector(".page-title")
     assert page.locator(".app-navbar").is_visible()
+    assert errors == []
+
+
+def test_unknown_address_says_so_in_vietnamese(chromium, sample_app):
+    page, _ = open_page(chromium, sample_app.url + "/khong-co")
+    assert page.locator(".page-title").inner_text() == "Không tìm thấy trang"
+
+
+def test_topic_page_drills_down_by_clicking_a_unit(chromium, sample_app):
+    page, errors = open_page(chromium, sample_app.url + "/truc-tuyen?from=2024-01-01&to=2024-06-30&unit=72")
+    labels = page.evaluate("document.querySelector('#truc-tuyen-units .js-plotly-plot').data[0].y")
+    district = next(i for i, name in enumerate(labels) if name.startswith(("Huyện", "Thành phố", "Thị xã")))
+    page.locator("#truc-tuyen-units .bars .point path").nth(district).click(force=True)
+    page.wait_for_url(re.compile(r"unit=7\d\d(&|$)"))
+    page.wait_for_function("document.querySelector('#unit-breadcrumb').innerText.includes('›')")
     assert errors == []

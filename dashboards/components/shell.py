@@ -43,7 +43,7 @@ def render_navbar(pathname: str | None, search: str | None):
     links = [dbc.NavItem(dbc.NavLink(page.get("title_en" if lang == "en" else "name", page["name"]),
                                      href=page["relative_path"] + with_lang("", lang),
                                      active=pathname == page["relative_path"]))
-             for page in dash.page_registry.values() if page["path"] != "/wall"]
+             for page in dash.page_registry.values() if page["path"] != "/wall" and page.get("nav", True)]
     fresh = data.freshness()
     notices = []
     if data.is_simulated():

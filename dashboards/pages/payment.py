@@ -1,0 +1,4 @@
+"""/thanh-toan: see dashboards.views.topic."""
+from dashboards.pages.topic_page import register_page
+
+register_page(__name__, "thanh-toan")
