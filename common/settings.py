@@ -26,6 +26,19 @@ class Targets(BaseSettings):
     satisfaction_rate: float = 0.85
 
 
+class Criterion766(BaseSettings):
+    """One scored criterion of Decision 766/QĐ-TTg: maximum points and the target rate."""
+
+    pmax: float
+    target: float
+
+
+def _criteria_766() -> dict[str, Criterion766]:
+    return {"2.1": Criterion766(pmax=20, target=1.0), "3.3": Criterion766(pmax=6, target=0.5),
+            "3.6": Criterion766(pmax=6, target=0.8), "4.2": Criterion766(pmax=4, target=0.8),
+            "5.4": Criterion766(pmax=6, target=0.9)}
+
+
 class Settings(BaseSettings):
     """Product settings, read from ``IOC_*`` environment variables."""
 
@@ -70,6 +83,7 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8050"
     province_name: str = "Tây Ninh"
     targets: Targets = Field(default_factory=Targets)
+    criteria_766: dict[str, Criterion766] = Field(default_factory=_criteria_766)
 
 
 @lru_cache(maxsize=1)

@@ -135,3 +135,15 @@ def unit_options(province: str) -> list[tuple[str, str, int]]:
 def unit_path(code: str) -> list[str]:
     """The codes from the province down to ``code``."""
     return _cached("unit_path", lambda: catalog.unit_path(reader().cursor(), code), code)
+
+
+def index766(s: Slice) -> list[dict]:
+    from warehouse.index766 import score
+
+    return score(kpis(s))
+
+
+def index766_by_unit(s: Slice) -> list[dict]:
+    from warehouse.index766 import score, total
+
+    return [{"group_key": r["group_key"], "total": total(score(r))[0]} for r in kpis_by(s, "unit_child")]

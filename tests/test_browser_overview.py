@@ -49,7 +49,7 @@ def test_english_switch(chromium, sample_app):
     assert errors == []
 
 
-@pytest.mark.parametrize("path", ["/", "/tre-han", "/truc-tuyen", "/thanh-toan", "/hai-long", "/so-hoa", "/canh-bao",
+@pytest.mark.parametrize("path", ["/", "/tre-han", "/truc-tuyen", "/thanh-toan", "/hai-long", "/so-hoa", "/canh-bao", "/chi-so-766",
                                   "/du-lieu", "/?lang=en", "/tre-han?lang=en", "/du-lieu?lang=en", "/no-such-page"])
 def test_every_page_renders_without_console_errors(chromium, sample_app, path):
     page, errors = open_page(chromium, sample_app.url + path)
