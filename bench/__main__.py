@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import statistics
 import tempfile
 import time
 from dataclasses import replace

@@ -49,3 +49,17 @@ def query_from_slice(s: Slice, lang: str = "vi") -> str:
               "agency": s.agency, "level": s.handling_level, "channel": s.channel, "procedure": s.procedure,
               "lang": "en" if lang == "en" else None}
     return "?" + urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def slice_for_page(query) -> Slice:
+    """The slice a page shows: its URL's, or the default view when the URL asks for something invalid
+    (a bad date, an unknown unit): a shared link never breaks a page."""
+    from dashboards import data
+
+    default = data.default_slice()
+    try:
+        s = slice_from_query(query, default)
+        data.kpis(s)  # an unknown unit code is refused here, not half-way through the page
+    except ValueError:
+        return default
+    return s

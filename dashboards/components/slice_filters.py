@@ -5,11 +5,15 @@ link reopens the same view and the back button steps back through filter changes
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from common.labels import CHANNEL_LABELS, label
 from dashboards import data
+from warehouse.catalog import UNKNOWN_UNIT
 from warehouse.slice import HANDLING_LEVELS, Slice
 
 ALL = "__all__"
@@ -41,3 +45,34 @@ def query_args(start, end, unit, field, level, channel, lang: str) -> dict[str, 
     args = {"from": start, "to": end, "unit": unit, "field": field, "level": level, "channel": channel,
             "lang": "en" if lang == "en" else None}
     return {k: v for k, v in args.items() if v and v != ALL}
+
+
+def link_to_url(prefix: str, *, drill_graph: str | None = None, extra: tuple[str, str] | None = None) -> None:
+    """Register the callback that writes the filter bar ``prefix`` into the page's URL.
+
+    ``drill_graph``: a chart whose points carry a unit code in ``customdata``; clicking one drills
+    into that unit. ``extra``: (component id, query key) of one more page control to keep in the URL.
+    """
+    inputs = [Input(f"{prefix}-period", "start_date"), Input(f"{prefix}-period", "end_date"),
+              Input(f"{prefix}-unit", "value"), Input(f"{prefix}-field", "value"),
+              Input(f"{prefix}-level", "value"), Input(f"{prefix}-channel", "value")]
+    if extra:
+        inputs.append(Input(extra[0], "value"))
+    if drill_graph:
+        inputs.append(Input(drill_graph, "clickData"))
+
+    @callback(Output(f"{prefix}-url", "search"), *inputs, State(f"{prefix}-lang", "children"),
+              prevent_initial_call=True)
+    def filters_to_url(start, end, unit, field, level, channel, *rest):
+        *controls, lang = rest
+        extra_value = controls.pop(0) if extra else None
+        if drill_graph and dash.ctx.triggered_id == drill_graph:  # drill down into the clicked unit
+            click = controls[0] or {}
+            code = click.get("points", [{}])[0].get("customdata", [""])[0]
+            if not code or code in (unit, UNKNOWN_UNIT):
+                return no_update
+            unit = code
+        args = query_args(start, end, unit, field, level, channel, lang)
+        if extra:
+            args[extra[1]] = extra_value
+        return "?" + urlencode(args)

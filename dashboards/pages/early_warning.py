@@ -1,18 +1,17 @@
 """Cảnh báo: dossiers overdue now and due soon, dossier by dossier, sortable and exportable."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, callback, html
 
 from common import formats
 from common.labels import label
 from common.settings import get_settings
 from dashboards import data
-from dashboards.components.slice_filters import filter_bar, query_args
-from dashboards.url_state import BadRequest, slice_from_query
+from dashboards.components.slice_filters import filter_bar, link_to_url
+from dashboards.url_state import slice_for_page
 from dashboards.views import early_warning as view
 
 dash.register_page(__name__, path="/canh-bao", name="Cảnh báo", title_en="Early warning",
@@ -21,12 +20,7 @@ dash.register_page(__name__, path="/canh-bao", name="Cảnh báo", title_en="Ear
 
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
-    default = data.default_slice()
-    try:
-        s = slice_from_query(query, default)
-        data.kpis(s)  # an unknown unit code is refused here, not half-way through the page
-    except (BadRequest, ValueError):
-        s = default
+    s = slice_for_page(query)
     overdue_count, overdue = view.overdue_table(s, lang)
     soon_count, soon = view.due_soon_table(s, lang)
     hours = get_settings().due_soon_hours
@@ -51,12 +45,7 @@ def layout(lang: str = "vi", **query) -> html.Div:
     ])
 
 
-@callback(Output("cb-url", "search"),
-          Input("cb-period", "start_date"), Input("cb-period", "end_date"), Input("cb-unit", "value"),
-          Input("cb-field", "value"), Input("cb-level", "value"), Input("cb-channel", "value"),
-          State("cb-lang", "children"), prevent_initial_call=True)
-def filters_to_url(start, end, unit, field, level, channel, lang):
-    return "?" + urlencode(query_args(start, end, unit, field, level, channel, lang))
+link_to_url("cb")
 
 
 @callback(Output("cb-overdue", "exportDataAsCsv"), Input("cb-overdue-export", "n_clicks"), prevent_initial_call=True)

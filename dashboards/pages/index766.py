@@ -1,20 +1,19 @@
 """Chỉ số 766: the provisional Decision 766 estimate, per criterion, and units ranked by it."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html
+from dash import dcc, html
 
 from common import formats
 from common.labels import label
 from dashboards import data
 from dashboards.components.charts import COLOURS, base_layout, empty_figure
-from dashboards.components.slice_filters import filter_bar, query_args
+from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.components.tables import grid, number_column
-from dashboards.url_state import BadRequest, slice_from_query
+from dashboards.url_state import slice_for_page
 from dashboards.views.overview import unit_label
 from warehouse.index766 import total
 
@@ -38,12 +37,7 @@ def units_figure(s, lang: str) -> go.Figure:
 
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
-    default = data.default_slice()
-    try:
-        s = slice_from_query(query, default)
-        data.kpis(s)
-    except (BadRequest, ValueError):
-        s = default
+    s = slice_for_page(query)
     rows = data.index766(s)
     earned, possible = total(rows)
     table_rows = [{"criterion": f"{r['code']} {r['name_en' if lang == 'en' else 'name_vi']}",
@@ -71,9 +65,5 @@ def layout(lang: str = "vi", **query) -> html.Div:
     ])
 
 
-@callback(Output("i766-url", "search"),
-          Input("i766-period", "start_date"), Input("i766-period", "end_date"), Input("i766-unit", "value"),
-          Input("i766-field", "value"), Input("i766-level", "value"), Input("i766-channel", "value"),
-          State("i766-lang", "children"), prevent_initial_call=True)
-def filters_to_url(start, end, unit, field, level, channel, lang):
-    return "?" + urlencode(query_args(start, end, unit, field, level, channel, lang))
+
+link_to_url("i766")

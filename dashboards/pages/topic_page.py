@@ -2,19 +2,17 @@
 ``register_page(__name__, slug)`` (the name Dash looks for when it imports the pages folder)."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import dcc, html
 
 from common.labels import kpi_label, label
 from dashboards import data
 from dashboards.components.breadcrumb import unit_breadcrumb
-from dashboards.components.slice_filters import filter_bar, query_args
-from dashboards.url_state import BadRequest, query_from_slice, slice_from_query
+from dashboards.components.slice_filters import filter_bar, link_to_url
+from dashboards.url_state import query_from_slice, slice_for_page
 from dashboards.views import topic as view
-from warehouse.catalog import UNKNOWN_UNIT
 
 
 def register_page(module: str, slug: str) -> None:
@@ -24,12 +22,7 @@ def register_page(module: str, slug: str) -> None:
 
     def layout(lang: str = "vi", **query) -> html.Div:
         lang = "en" if lang == "en" else "vi"
-        default = data.default_slice()
-        try:
-            s = slice_from_query(query, default)
-            data.kpis(s)
-        except (BadRequest, ValueError):
-            s = default
+        s = slice_for_page(query)
         metric = kpi_label(topic.rates[0], lang, short=True)
         graph = {"config": {"displayModeBar": False}}
         return html.Div([
@@ -56,15 +49,4 @@ def register_page(module: str, slug: str) -> None:
     dash.register_page(module, path=f"/{slug}", name=label(topic.nav_key), title_en=label(topic.nav_key, "en"),
                        title=f"{label(topic.title_key)} – IOC", order=topic.order, layout=layout)
 
-    @callback(Output(f"{prefix}-url", "search"),
-              Input(f"{prefix}-period", "start_date"), Input(f"{prefix}-period", "end_date"),
-              Input(f"{prefix}-unit", "value"), Input(f"{prefix}-field", "value"), Input(f"{prefix}-level", "value"),
-              Input(f"{prefix}-channel", "value"), Input(f"{prefix}-units", "clickData"),
-              State(f"{prefix}-lang", "children"), prevent_initial_call=True)
-    def filters_to_url(start, end, unit, field, level, channel, click, lang):
-        if dash.ctx.triggered_id == f"{prefix}-units":  # drill down into the clicked unit
-            code = (click or {}).get("points", [{}])[0].get("customdata", [""])[0]
-            if not code or code in (unit, UNKNOWN_UNIT):
-                return no_update
-            unit = code
-        return "?" + urlencode(query_args(start, end, unit, field, level, channel, lang))
+    link_to_url(prefix, drill_graph=f"{prefix}-units")
