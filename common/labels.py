@@ -98,6 +98,9 @@ UI: dict[str, tuple[str, str]] = {
     "col_days_overdue": ("Số ngày quá hạn", "Days overdue"),
     "early_warning": ("Cảnh báo sớm", "Early warning"),
     "late_page": ("Hồ sơ trễ hạn", "Late dossiers"),
+    "unit_dossiers": ("Hồ sơ của {unit} trong kỳ ({count})", "Dossiers of {unit} in the period ({count})"),
+    "col_end": ("Ngày kết thúc", "Ended"),
+    "col_outcome": ("Kết quả", "Outcome"),
     "not_found": ("Không tìm thấy trang", "Page not found"),
     "index766": ("Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766) – ước tính",
                  "Citizen-service index (Decision 766) – estimate"),
@@ -210,4 +213,10 @@ WARNING_KINDS: dict[str, tuple[str, str]] = {
     "new_agency": ("Cơ quan mới", "New agency"),
     "duplicate_in_file": ("Trùng mã trong tệp", "Repeated id in a file"),
     "unknown_value": ("Giá trị lạ", "Unknown value"),
+}
+
+
+OUTCOME_LABELS: dict[str | None, tuple[str, str]] = {
+    "early": ("Trước hạn", "Early"), "on_time": ("Đúng hạn", "On time"), "late": ("Trễ hạn", "Late"),
+    None: ("Đang giải quyết", "Pending"),
 }

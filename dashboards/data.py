@@ -147,3 +147,11 @@ def index766_by_unit(s: Slice) -> list[dict]:
     from warehouse.index766 import score, total
 
     return [{"group_key": r["group_key"], "total": total(score(r))[0]} for r in kpis_by(s, "unit_child")]
+
+
+def dossiers(s: Slice, limit: int = 5_000) -> list[dict]:
+    return _cached("dossiers", lambda: kpi.dossier_list(reader().cursor(), s, limit), s.key(), limit)
+
+
+def has_children(code: str) -> bool:
+    return _cached("has_children", lambda: bool(catalog.children(reader().cursor(), code)), code)

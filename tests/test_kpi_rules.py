@@ -212,3 +212,19 @@ def test_decision_766_points_follow_kpi_md(tmp_path):
     assert rows["4.2"]["points"] == 4 * (0.25 / 0.8)
     assert rows["5.4"]["r"] == 1 - 0.5 - 0.5 and rows["5.4"]["points"] == 0
     assert total(list(rows.values()))[1] == 42
+
+
+def test_dossier_list_holds_the_received_total(tmp_path):
+    from warehouse.kpi import dossier_list
+
+    con = load(tmp_path, [
+        dossier("open", "20/02/2024", **{"Ngày hẹn trả": "10/03/2024"}),
+        dossier("closed-before", "10/02/2024", **{"Ngày có kết quả": "29/02/2024", "Trạng thái": "9"}),
+        dossier("late", "05/03/2024", **{"Ngày hẹn trả": "06/03/2024", "Ngày có kết quả": "20/03/2024",
+                                         "Trạng thái": "9"}),
+        dossier("after", "05/04/2024"),
+    ])
+    rows = dossier_list(con, Slice(*MARCH))
+    assert [r["dossier_id"] for r in rows] == ["late", "open"]
+    assert len(rows) == figures(con)["received_total"]
+    assert rows[0]["outcome"] == "late" and rows[1]["outcome"] is None

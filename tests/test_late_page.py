@@ -30,9 +30,14 @@ def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
     page.wait_for_function("document.querySelector('#unit-breadcrumb').innerText.includes('›')")
     assert page.locator("#unit-breadcrumb a").count() == 1
 
-    click_first_unit_bar(page)  # district → commune
+    click_first_unit_bar(page)  # district → commune, which lists its dossiers
     page.wait_for_url(re.compile(r"unit=\d{5}(&|$)"))
     page.wait_for_function("document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 2")
+    commune = re.search(r"unit=(\d{5})", page.url).group(1)
+    page.wait_for_selector("#late-dossiers .ag-row")
+    listed = int(re.search(r"\((\d+)\)", page.locator("#late-dossiers-title").inner_text()).group(1))
+    assert listed == cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", commune)[
+        "received_total"]
 
     page.go_back()  # the browser's back button returns to the district
     page.wait_for_url(re.compile(rf"unit={district}(&|$)"))

@@ -133,3 +133,14 @@ def _warning_list(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime |
     cursor = con.execute(sql("queries/overdue"), params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def dossier_list(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 5_000) -> list[dict]:
+    """The dossiers counted in the slice's ``received_total`` (newest first), with their outcome by ``to``."""
+    params = _params(con, [(s.date_from, s.date_to)], s, "none", None)
+    params = {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel",
+                                     "procedure")} | {"period_from": s.date_from, "period_to": s.date_to,
+                                                      "limit": limit}
+    cursor = con.execute(sql("queries/dossier_list"), params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -18,6 +18,18 @@ dash.register_page(__name__, path="/tre-han", name="Trễ hạn", title_en="Late
                    order=10)
 
 
+def unit_panel(s, lang: str) -> dbc.Card:
+    """Units below the current one (click to drill down); at a commune, its dossiers."""
+    graph = dcc.Graph(id="late-units", figure=view.late_by_unit(s, lang), config={"displayModeBar": False})
+    if data.has_children(s.unit):
+        return dbc.Card([dbc.CardHeader(label("late_by_unit", lang)), dbc.CardBody(graph)], className="mb-3")
+    count, table = view.unit_dossiers(s, lang)
+    unit = data.unit(s.unit)
+    title = label("unit_dossiers", lang).format(unit=unit.name if unit else s.unit, count=count)
+    return dbc.Card([dbc.CardHeader(title, id="late-dossiers-title"),
+                     dbc.CardBody([table, html.Div(graph, hidden=True)])], className="mb-3")
+
+
 def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
     by = by if by in view.DIMENSIONS else "field"
@@ -29,9 +41,7 @@ def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
         unit_breadcrumb(s.unit, lambda code: "/tre-han" + query_from_slice(s.__class__(**{**s.__dict__, "unit": code}),
                                                                             lang)),
         dbc.Row(overview.cards(s, lang)),
-        dbc.Card([dbc.CardHeader(label("late_by_unit", lang)),
-                  dbc.CardBody(dcc.Graph(id="late-units", figure=view.late_by_unit(s, lang),
-                                         config={"displayModeBar": False}))], className="mb-3"),
+        unit_panel(s, lang),
         dbc.Card([dbc.CardHeader(html.Div([
             html.Span(label("table_06a", lang).format(dimension=label(f"dim_{by}", lang))),
             html.Div([dbc.Select(id="late-by", options=dims, value=by, size="sm"),

@@ -18,8 +18,9 @@ def _rows(rows: list[dict], lang: str) -> list[dict]:
 
 
 def overdue_table(s: Slice, lang: str):
-    columns = [("dossier_id", "col_dossier"), ("procedure", "col_procedure", WIDE), ("field", "col_field"),
-               ("agency", "col_agency"), ("unit", "col_unit"), ("received", "col_received"), ("due", "col_due"),
+    columns = [("dossier_id", "col_dossier", {"minWidth": 200}), ("procedure", "col_procedure", WIDE),
+               ("field", "col_field"), ("agency", "col_agency"), ("unit", "col_unit"), ("received", "col_received"),
+               ("due", "col_due"),
                ("days_overdue", "col_days_overdue", NARROW | number_column(lang) | {"sort": "desc", "width": 160})]
     rows = data.overdue(s, LIMIT)
     return len(rows), grid("cb-overdue", _rows(rows, lang), columns, lang, file_name="ho-so-qua-han.csv", compact=True)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from common.labels import label
+from common import formats
+from common.labels import OUTCOME_LABELS, label
 from dashboards import data
 from dashboards.components.charts import ranked_bar
 from dashboards.components.tables import grid, number_column
@@ -36,6 +37,20 @@ def table_06a(s: Slice, dimension: str, lang: str):
     table = grid("late-table", body, columns, lang, file_name="bieu-06a.csv", compact=True)
     table.dashGridOptions = table.dashGridOptions | {"pinnedBottomRowData": [pinned]}
     return table
+
+
+def unit_dossiers(s: Slice, lang: str):
+    """A commune's dossiers in the period, dossier by dossier (the end of the drill-down)."""
+    rows = data.dossiers(s)
+    body = [{"dossier_id": r["dossier_id"], "procedure": r["procedure_name"], "field": r["field"],
+             "agency": r["agency"], "received": formats.moment(r["received_at"], lang),
+             "due": formats.moment(r["due_at"], lang), "end": formats.moment(r["end_at"], lang),
+             "outcome": label(r["outcome"], lang, OUTCOME_LABELS)} for r in rows]
+    wide_enough = {"minWidth": 150}
+    columns = [("dossier_id", "col_dossier", {"minWidth": 200}), ("procedure", "col_procedure", {"flex": 3}),
+               ("field", "col_field"), ("agency", "col_agency"), ("received", "col_received", wide_enough),
+               ("due", "col_due", wide_enough), ("end", "col_end", wide_enough), ("outcome", "col_outcome", wide_enough)]
+    return len(rows), grid("late-dossiers", body, columns, lang, file_name="ho-so-don-vi.csv", compact=True)
 
 
 def late_by_unit(s: Slice, lang: str) -> go.Figure:

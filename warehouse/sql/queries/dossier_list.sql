@@ -1,0 +1,21 @@
+-- The dossiers behind a slice's figures: received by `to` and not resolved before `from`
+-- (KPI.md's received_total), with their state at the end of the period. Latest first.
+with scoped as (
+    select * from {{ include 'queries/sliced_dossiers' }} as sliced
+    where received_date <= $period_to
+      and (end_date is null or end_date >= $period_from)
+),
+
+final as (
+    select
+        dossier_id, procedure_name, field, agency, unit_code, received_at, due_at,
+        case when end_date <= $period_to then end_at end as end_at,
+        case when end_date <= $period_to then outcome end as outcome,
+        admin_units.name as unit_name
+    from scoped
+    left join admin_units on admin_units.code = scoped.unit_code
+)
+
+select * from final
+order by received_at desc, dossier_id
+limit $limit
