@@ -43,12 +43,17 @@ def slice_from_query(args, default: Slice | None = None) -> Slice:
         raise BadRequest(str(exc)) from exc
 
 
-def query_from_slice(s: Slice, lang: str = "vi") -> str:
-    """The query string that reopens ``s`` (``?from=2024-01-01&to=…``)."""
+def args_from_slice(s: Slice, lang: str = "vi") -> dict[str, str]:
+    """The query arguments that reopen ``s`` (blank ones left out)."""
     values = {"from": s.date_from.isoformat(), "to": s.date_to.isoformat(), "unit": s.unit, "field": s.field,
               "agency": s.agency, "level": s.handling_level, "channel": s.channel, "procedure": s.procedure,
               "lang": "en" if lang == "en" else None}
-    return "?" + urlencode({k: v for k, v in values.items() if v not in (None, "")})
+    return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def query_from_slice(s: Slice, lang: str = "vi") -> str:
+    """The query string that reopens ``s`` (``?from=2024-01-01&to=…``)."""
+    return "?" + urlencode(args_from_slice(s, lang))
 
 
 def slice_for_page(query) -> Slice:

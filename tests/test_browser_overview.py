@@ -36,7 +36,8 @@ def test_overview_shows_filled_cards_and_charts(chromium, sample_app):
 
 def test_changing_the_period_updates_the_cards(chromium, sample_app):
     page, errors = open_page(chromium, sample_app.url + "/?from=2024-03-01&to=2024-04-30")
-    page.select_option("#overview-preset", "year_to_date")
+    page.select_option("#ov-preset", "year_to_date")
+    page.wait_for_url(re.compile(r"preset=year_to_date"))
     page.wait_for_function("document.querySelector('[data-kpi=received_new]').innerText !== '97'")
     assert card_values(page)["received_new"] != "97"
     assert errors == []

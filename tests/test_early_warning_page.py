@@ -43,3 +43,12 @@ def test_a_shared_link_reopens_the_same_view(chromium, sample_app):
               wait_until="networkidle")
     assert page.locator("#cb-level").input_value() == "Xã"
     assert "Thành phố Tây Ninh" in page.locator("#cb-unit").inner_text()
+
+
+def test_a_period_preset_sets_the_dates_in_the_url(chromium, sample_app):
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(sample_app.url + "/canh-bao?unit=72", wait_until="networkidle")
+    page.select_option("#cb-preset", "last_month")
+    page.wait_for_url(re.compile(r"preset=last_month"))
+    assert "from=2024-04-01" in page.url and "to=2024-04-30" in page.url  # the sample's newest day is 30/05/2024
+    assert page.locator("#cb-preset").input_value() == "last_month"

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from common.labels import CHANNEL_LABELS, label
+from common.periods import PRESETS, preset_range
 from dashboards import data
 from warehouse.catalog import UNKNOWN_UNIT
 from warehouse.slice import HANDLING_LEVELS, Slice
@@ -19,8 +20,9 @@ from warehouse.slice import HANDLING_LEVELS, Slice
 ALL = "__all__"
 
 
-def filter_bar(prefix: str, s: Slice, lang: str, *, max_day) -> html.Div:
-    """Ids ``{prefix}-period``, ``-unit``, ``-field``, ``-level``, ``-channel``, and ``{prefix}-url``."""
+def filter_bar(prefix: str, s: Slice, lang: str, *, max_day, preset: str = "custom") -> html.Div:
+    """Ids ``{prefix}-preset``, ``-period``, ``-unit``, ``-field``, ``-level``, ``-channel``, and ``{prefix}-url``."""
+    presets = [{"label": names[1] if lang == "en" else names[0], "value": key} for key, names in PRESETS.items()]
     units = [{"label": ("\u2003" * (depth - 1)) + name, "value": code}
              for code, name, depth in data.unit_options(data.default_slice().unit)]
     fields = [{"label": label("all_fields", lang), "value": ALL}] + [{"label": f, "value": f} for f in data.fields()]
@@ -30,6 +32,8 @@ def filter_bar(prefix: str, s: Slice, lang: str, *, max_day) -> html.Div:
         {"label": names[1] if lang == "en" else names[0], "value": str(code)} for code, names in CHANNEL_LABELS.items()]
     return html.Div([
         dcc.Location(id=f"{prefix}-url", refresh="callback-nav"),
+        dbc.Select(id=f"{prefix}-preset", options=presets, value=preset if preset in PRESETS else "custom",
+                   className="period-preset"),
         dcc.DatePickerRange(id=f"{prefix}-period", start_date=s.date_from.isoformat(), end_date=s.date_to.isoformat(),
                             display_format="DD/MM/YYYY", first_day_of_week=1, max_date_allowed=max_day.isoformat(),
                             minimum_nights=0),
@@ -53,7 +57,8 @@ def link_to_url(prefix: str, *, drill_graph: str | None = None, extra: tuple[str
     ``drill_graph``: a chart whose points carry a unit code in ``customdata``; clicking one drills
     into that unit. ``extra``: (component id, query key) of one more page control to keep in the URL.
     """
-    inputs = [Input(f"{prefix}-period", "start_date"), Input(f"{prefix}-period", "end_date"),
+    inputs = [Input(f"{prefix}-preset", "value"),
+              Input(f"{prefix}-period", "start_date"), Input(f"{prefix}-period", "end_date"),
               Input(f"{prefix}-unit", "value"), Input(f"{prefix}-field", "value"),
               Input(f"{prefix}-level", "value"), Input(f"{prefix}-channel", "value")]
     if extra:
@@ -63,8 +68,13 @@ def link_to_url(prefix: str, *, drill_graph: str | None = None, extra: tuple[str
 
     @callback(Output(f"{prefix}-url", "search"), *inputs, State(f"{prefix}-lang", "children"),
               prevent_initial_call=True)
-    def filters_to_url(start, end, unit, field, level, channel, *rest):
+    def filters_to_url(preset, start, end, unit, field, level, channel, *rest):
         *controls, lang = rest
+        if dash.ctx.triggered_id == f"{prefix}-preset" and preset in PRESETS and preset != "custom":
+            first, last = preset_range(preset, data.reference_day())
+            start, end = first.isoformat(), last.isoformat()
+        else:
+            preset = "custom"
         extra_value = controls.pop(0) if extra else None
         if drill_graph and dash.ctx.triggered_id == drill_graph:  # drill down into the clicked unit
             click = controls[0] or {}
@@ -73,6 +83,8 @@ def link_to_url(prefix: str, *, drill_graph: str | None = None, extra: tuple[str
                 return no_update
             unit = code
         args = query_args(start, end, unit, field, level, channel, lang)
+        if preset != "custom":
+            args["preset"] = preset
         if extra:
             args[extra[1]] = extra_value
         return "?" + urlencode(args)

@@ -27,7 +27,8 @@ def layout(lang: str = "vi", **query) -> html.Div:
     return html.Div([
         html.Div([
             html.H1(label("early_warning", lang), className="page-title"),
-            filter_bar("cb", s, lang, max_day=max(data.reference_day(), s.date_to)),
+            filter_bar("cb", s, lang, max_day=max(data.reference_day(), s.date_to),
+                             preset=query.get("preset", "custom")),
         ], className="page-header"),
         html.Div(f"{label('as_of_label', lang)}: {formats.day(s.date_to, lang)}", className="as-of-note"),
         dbc.Card([dbc.CardHeader(html.Div([

@@ -47,7 +47,8 @@ def layout(lang: str = "vi", **query) -> html.Div:
                ("points", "col_points", number_column(lang, 2)), ("pmax", "col_pmax", number_column(lang))]
     return html.Div([
         html.Div([html.H1(label("index766", lang), className="page-title"),
-                  filter_bar("i766", s, lang, max_day=max(data.reference_day(), s.date_to))], className="page-header"),
+                  filter_bar("i766", s, lang, max_day=max(data.reference_day(), s.date_to),
+                             preset=query.get("preset", "custom"))], className="page-header"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.Div(label("index766_total", lang), className="kpi-label"),

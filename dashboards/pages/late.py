@@ -37,7 +37,8 @@ def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
     dims = [{"label": label(f"dim_{d}", lang), "value": d} for d in view.DIMENSIONS]
     return html.Div([
         html.Div([html.H1(label("late_page", lang), className="page-title"),
-                  filter_bar("late", s, lang, max_day=max(data.reference_day(), s.date_to))], className="page-header"),
+                  filter_bar("late", s, lang, max_day=max(data.reference_day(), s.date_to),
+                             preset=query.get("preset", "custom"))], className="page-header"),
         unit_breadcrumb(s.unit, lambda code: "/tre-han" + query_from_slice(s.__class__(**{**s.__dict__, "unit": code}),
                                                                             lang)),
         dbc.Row(overview.cards(s, lang)),

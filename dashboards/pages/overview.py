@@ -1,7 +1,5 @@
-"""Tổng quan: the province at a glance for a period."""
+"""Tổng quan: the province (or any unit) at a glance for a period; the state lives in the URL."""
 from __future__ import annotations
-
-from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
@@ -9,44 +7,36 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from common import formats
 from common.labels import kpi_label, label
-from common.periods import preset_range
 from dashboards import data
-from dashboards.components.filters import period_picker
+from dashboards.components.breadcrumb import unit_breadcrumb
+from dashboards.components.slice_filters import filter_bar, link_to_url
+from dashboards.url_state import args_from_slice, query_from_slice, slice_for_page, slice_from_query
 from dashboards.views import overview as view
 
 dash.register_page(__name__, path="/", name="Tổng quan", title_en="Overview", title="Tổng quan – IOC", order=0)
 
 
-def _parse_day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
-    default = data.default_slice()
-    start = _parse_day(query.get("from")) or default.date_from
-    end = _parse_day(query.get("to")) or default.date_to
-    preset = "custom" if query.get("from") or query.get("to") else "year_to_date"
-    s = view.province_slice(start, end)
+    s = slice_for_page(query)
+    preset = query.get("preset") or ("custom" if query.get("from") or query.get("to") else "year_to_date")
     metric_options = [{"label": kpi_label(k, lang, short=True), "value": k} for k in view.RANKING_METRICS]
+    graph = {"config": {"displayModeBar": False}}
     return html.Div([
-        dcc.Store(id="overview-lang", data=lang),
+        dcc.Store(id="overview-slice", data=args_from_slice(s, lang)),
         html.Div([
             html.H1(label("overview", lang), className="page-title"),
-            period_picker("overview", preset, start, end, data.reference_day(), lang),
+            filter_bar("ov", s, lang, max_day=max(data.reference_day(), s.date_to), preset=preset),
         ], className="page-header"),
+        unit_breadcrumb(s.unit, lambda code: "/" + query_from_slice(s.__class__(**{**s.__dict__, "unit": code}), lang)),
         dcc.Loading(dbc.Row(view.cards(s, lang), id="overview-cards"), delay_show=300),
         dbc.Row([
-            dbc.Col(dbc.Card([dbc.CardHeader(label("trend_title", lang).format(month=formats.month(end, lang)),
-                                             id="overview-trend-title"),
-                              dbc.CardBody(dcc.Graph(id="overview-trend", figure=view.trend(s, lang),
-                                                     config={"displayModeBar": False}))]), lg=7, className="mb-3"),
+            dbc.Col(dbc.Card([dbc.CardHeader(label("trend_title", lang).format(month=formats.month(s.date_to, lang))),
+                              dbc.CardBody(dcc.Graph(id="overview-trend", figure=view.trend(s, lang), **graph))]),
+                    lg=7, className="mb-3"),
             dbc.Col(dbc.Card([dbc.CardHeader(label("late_by_field", lang)),
                               dbc.CardBody(dcc.Graph(id="overview-late-by-field", figure=view.late_by_field(s, lang),
-                                                     config={"displayModeBar": False}))]), lg=5, className="mb-3"),
+                                                     **graph))]), lg=5, className="mb-3"),
         ]),
         dbc.Card([
             dbc.CardHeader(html.Div([
@@ -54,41 +44,18 @@ def layout(lang: str = "vi", **query) -> html.Div:
                 dbc.Select(id="overview-rank-metric", options=metric_options, value="late_rate",
                            className="rank-metric", size="sm"),
             ], className="card-header-row")),
-            dbc.CardBody(dcc.Graph(id="overview-units", figure=view.units_ranked(s, "late_rate", lang),
-                                   config={"displayModeBar": False})),
+            dbc.CardBody(dcc.Graph(id="overview-units", figure=view.units_ranked(s, "late_rate", lang), **graph)),
         ], className="mb-3"),
+        html.Div(lang, id="ov-lang", hidden=True),
     ])
 
 
-@callback(Output("overview-period", "start_date"), Output("overview-period", "end_date"),
-          Input("overview-preset", "value"), prevent_initial_call=True)
-def apply_preset(preset: str):
-    if preset == "custom":
-        return no_update, no_update
-    start, end = preset_range(preset, data.reference_day())
-    return start.isoformat(), end.isoformat()
-
-
-@callback(Output("overview-cards", "children"), Output("overview-trend", "figure"),
-          Output("overview-trend-title", "children"),
-          Output("overview-late-by-field", "figure"), Output("overview-units", "figure", allow_duplicate=True),
-          Input("overview-period", "start_date"), Input("overview-period", "end_date"),
-          State("overview-rank-metric", "value"), State("overview-lang", "data"), prevent_initial_call=True)
-def update_period(start: str | None, end: str | None, metric: str, lang: str):
-    start_day, end_day = _parse_day(start), _parse_day(end)
-    if start_day is None or end_day is None or start_day > end_day:
-        return (no_update,) * 5
-    s = view.province_slice(start_day, end_day)
-    title = label("trend_title", lang).format(month=formats.month(end_day, lang))
-    return (view.cards(s, lang), view.trend(s, lang), title, view.late_by_field(s, lang),
-            view.units_ranked(s, metric, lang))
+link_to_url("ov")
 
 
 @callback(Output("overview-units", "figure"), Input("overview-rank-metric", "value"),
-          State("overview-period", "start_date"), State("overview-period", "end_date"),
-          State("overview-lang", "data"), prevent_initial_call=True)
-def update_ranking(metric: str, start: str | None, end: str | None, lang: str):
-    start_day, end_day = _parse_day(start), _parse_day(end)
-    if start_day is None or end_day is None or metric not in view.RANKING_METRICS:
+          State("overview-slice", "data"), State("ov-lang", "children"), prevent_initial_call=True)
+def update_ranking(metric: str, args: dict, lang: str):
+    if metric not in view.RANKING_METRICS:
         return no_update
-    return view.units_ranked(view.province_slice(start_day, end_day), metric, lang)
+    return view.units_ranked(slice_from_query(args, data.default_slice()), metric, lang)

@@ -27,7 +27,8 @@ def register_page(module: str, slug: str) -> None:
         graph = {"config": {"displayModeBar": False}}
         return html.Div([
             html.Div([html.H1(label(topic.title_key, lang), className="page-title"),
-                      filter_bar(prefix, s, lang, max_day=max(data.reference_day(), s.date_to))],
+                      filter_bar(prefix, s, lang, max_day=max(data.reference_day(), s.date_to),
+                                 preset=query.get("preset", "custom"))],
                      className="page-header"),
             unit_breadcrumb(s.unit, lambda code: f"/{slug}" + query_from_slice(
                 s.__class__(**{**s.__dict__, "unit": code}), lang)),

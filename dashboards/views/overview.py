@@ -1,8 +1,6 @@
 """The overview page's content for one slice."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 
@@ -72,6 +70,3 @@ def slice_label(s: Slice, lang: str) -> str:
         return label("province", lang)
     return unit.name
 
-
-def province_slice(date_from, date_to) -> Slice:
-    return replace(data.default_slice(), date_from=date_from, date_to=date_to)
