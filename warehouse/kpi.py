@@ -6,7 +6,6 @@ formulas themselves live in ``sql/queries/kpi.sql``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -105,9 +104,6 @@ def compare(con: duckdb.DuckDBPyConnection, s: Slice, now: datetime | None = Non
     current, before = kpis_over(con, s, [(s.date_from, s.date_to), (prev.date_from, prev.date_to)], now)
     return current, before
 
-
-__all__ = ["COUNT_KEYS", "RATE_KEYS", "KPI_KEYS", "Slice", "compare", "kpis", "kpis_by", "kpis_over",
-           "kpi_json", "replace"]
 
 
 def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50,

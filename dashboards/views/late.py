@@ -9,7 +9,6 @@ from dashboards import data
 from dashboards.components.charts import ranked_bar
 from dashboards.components.tables import grid, number_column
 from dashboards.views.overview import slice_label, unit_label
-from warehouse.kpi import COUNT_KEYS
 from warehouse.slice import Slice
 
 DIMENSIONS = ("field", "agency", "procedure", "unit_child")
@@ -64,5 +63,3 @@ def late_by_unit(s: Slice, lang: str) -> go.Figure:
                       hovertemplate="%{y}: %{text}<extra></extra>")
     return fig
 
-
-__all__ = ["COUNT_KEYS", "DIMENSIONS"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import plotly.graph_objects as go
 from dash import html
@@ -155,5 +155,3 @@ def scope_name(unit: str, lang: str) -> str:
     u = data.unit(unit)
     return u.name if u else unit
 
-
-__all__ = ["PANELS", "SCREENS", "date"]
