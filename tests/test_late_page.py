@@ -54,3 +54,22 @@ def test_06a_totals_equal_the_cli(chromium, sample_app, sample_db):
     assert int(cells["received_new"].replace(".", "")) == cli["received_new"]
     assert int(cells["resolved_late"].replace(".", "")) == cli["resolved_late"]
     assert int(cells["pending_overdue"].replace(".", "")) == cli["pending_overdue"]
+
+
+def test_exported_csv_adds_up_to_the_cli(chromium, sample_app, sample_db, tmp_path):
+    import csv
+
+    page = chromium.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field", wait_until="networkidle")
+    page.wait_for_selector("#late-table .ag-row")
+    with page.expect_download() as download:
+        page.click("#late-export")
+    path = tmp_path / "export.csv"
+    download.value.save_as(path)
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    header, body = rows[0], rows[1:]
+    assert header[0] == "Nhóm" and "Trễ hạn" in header  # Vietnamese headers
+    received = header.index("Mới tiếp nhận trong kỳ")
+    groups = [r for r in body if r[0] != "Tổng cộng"]
+    cli = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "72")
+    assert sum(int(r[received].replace(".", "")) for r in groups) == cli["received_new"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dash_ag_grid as dag
+from dash import Input, Output, callback
 
 from common.labels import label
 
@@ -45,3 +46,11 @@ def grid(grid_id: str, rows: list[dict], columns: list[tuple], lang: str, *,
         csvExportParams={"fileName": file_name},
         style={} if height == "auto" else {"height": height},
     )
+
+
+def export_on_click(button_id: str, grid_id: str) -> None:
+    """Register: clicking ``button_id`` downloads ``grid_id`` as CSV, exactly as filtered and sorted on screen."""
+
+    @callback(Output(grid_id, "exportDataAsCsv"), Input(button_id, "n_clicks"), prevent_initial_call=True)
+    def export(_clicks):
+        return True

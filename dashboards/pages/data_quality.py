@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import html
 
 from common.labels import label
+from dashboards.components.tables import export_on_click
 from dashboards.views import data_quality as view
 
 dash.register_page(__name__, path="/du-lieu", name="Dữ liệu", title_en="Data", title="Dữ liệu – IOC", order=90)
@@ -32,13 +33,5 @@ def layout(lang: str = "vi", **_query) -> html.Div:
     ])
 
 
-@callback(Output("dq-quarantine", "exportDataAsCsv"), Input("dq-quarantine-export", "n_clicks"),
-          prevent_initial_call=True)
-def export_quarantine(_clicks):
-    return True
-
-
-@callback(Output("dq-warnings", "exportDataAsCsv"), Input("dq-warnings-export", "n_clicks"),
-          prevent_initial_call=True)
-def export_warnings(_clicks):
-    return True
+export_on_click("dq-quarantine-export", "dq-quarantine")
+export_on_click("dq-warnings-export", "dq-warnings")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import html
 
 from common import formats
 from common.labels import label
 from common.settings import get_settings
 from dashboards import data
+from dashboards.components.tables import export_on_click
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.url_state import slice_for_page
 from dashboards.views import early_warning as view
@@ -49,12 +50,5 @@ def layout(lang: str = "vi", **query) -> html.Div:
 link_to_url("cb")
 
 
-@callback(Output("cb-overdue", "exportDataAsCsv"), Input("cb-overdue-export", "n_clicks"), prevent_initial_call=True)
-def export_overdue(_clicks):
-    return True
-
-
-@callback(Output("cb-due-soon", "exportDataAsCsv"), Input("cb-due-soon-export", "n_clicks"),
-          prevent_initial_call=True)
-def export_due_soon(_clicks):
-    return True
+export_on_click("cb-overdue-export", "cb-overdue")
+export_on_click("cb-due-soon-export", "cb-due-soon")

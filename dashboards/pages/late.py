@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import dcc, html
 
 from common.labels import label
 from dashboards import data
+from dashboards.components.tables import export_on_click
 from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.url_state import query_from_slice, slice_for_page
@@ -56,6 +57,4 @@ def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
 link_to_url("late", drill_graph="late-units", extra=("late-by", "by"))
 
 
-@callback(Output("late-table", "exportDataAsCsv"), Input("late-export", "n_clicks"), prevent_initial_call=True)
-def export_table(_clicks):
-    return True
+export_on_click("late-export", "late-table")
