@@ -12,7 +12,8 @@ from html import escape
 import plotly.graph_objects as go
 
 from common import formats
-from common.labels import LOWER_IS_BETTER, kpi_label, label
+from common.kpi_text import change_text, format_value, meets_target
+from common.labels import kpi_label, label
 from common.settings import get_settings
 from dashboards.components.charts import ranked_bar
 from reports.weekly import Weekly, week_range
@@ -43,30 +44,8 @@ def subject(w: Weekly, lang: str) -> str:
         online=formats.percent(w.current["online_rate"], lang, digits=0))
 
 
-def value(key: str, figures: dict, lang: str) -> str:
-    v = figures.get(key)
-    return formats.number(v, lang) if key in ("received_new", "pending_overdue") else formats.percent(v, lang)
-
-
-def change(key: str, now: dict, before: dict, lang: str) -> tuple[str, str]:
-    a, b = now.get(key), before.get(key)
-    if a is None or b is None:
-        return formats.DASH, MUTED
-    delta = a - b
-    text = formats.signed_number(delta, lang) if key in ("received_new", "pending_overdue") else \
-        formats.points(delta, lang)
-    if delta == 0 or key == "received_new":
-        return text, MUTED
-    better = delta < 0 if key in LOWER_IS_BETTER else delta > 0
-    return text, GOOD if better else BAD
-
-
-def target_colour(key: str, v) -> str:
-    target = 0 if key == "pending_overdue" else getattr(get_settings().targets, key, None)
-    if v is None or target is None:
-        return "#1f2328"
-    ok = v <= target if key in LOWER_IS_BETTER else v >= target
-    return GOOD if ok else BAD
+TONE_COLOUR = {"better": GOOD, "worse": BAD, "same": MUTED}
+TARGET_COLOUR = {True: GOOD, False: BAD, None: "#1f2328"}
 
 
 # -- charts ----------------------------------------------------------------------
@@ -134,11 +113,12 @@ def render(w: Weekly, lang: str = "vi", images: bool = True) -> Rendered:
     headline_rows = []
     text_lines = [heading, period, ""]
     for key in HEADLINE:
-        delta, colour = change(key, w.current, w.previous, lang)
-        v = value(key, w.current, lang)
+        delta, tone = change_text(key, w.current.get(key), w.previous.get(key), lang)
+        v = format_value(key, w.current.get(key), lang)
+        colour = TARGET_COLOUR[meets_target(key, w.current.get(key))]
         headline_rows.append([escape(kpi_label(key, lang, short=True)),
-                              f'<b style="color:{target_colour(key, w.current.get(key))};font-size:16px;">{v}</b>',
-                              f'<span style="color:{colour};">{delta}</span>'])
+                              f'<b style="color:{colour};font-size:16px;">{v}</b>',
+                              f'<span style="color:{TONE_COLOUR[tone]};">{delta}</span>'])
         text_lines.append(f"{kpi_label(key, lang, short=True)}: {v} ({delta} {label('mail_vs_week', lang).lower()})")
     figures = {"trend": trend_figure(w, lang), "fields": fields_figure(w, lang)}
     pngs = chart_images(figures) if images else {}

@@ -5,7 +5,6 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 
 from common.labels import label
-from common.settings import get_settings
 from dashboards import data
 from dashboards.components.charts import monthly_trend, ranked_bar
 from dashboards.components.kpi_card import kpi_card
@@ -19,16 +18,9 @@ RANKING_METRICS = ("late_rate", "on_time_rate", "online_rate", "cashless_rate", 
 FIELDS_SHOWN = 15
 
 
-def target_of(key: str) -> float | None:
-    """The province's target for a card (pending overdue: none should be; received: no target)."""
-    if key == "pending_overdue":
-        return 0
-    return getattr(get_settings().targets, key, None)
-
-
 def cards(s: Slice, lang: str) -> list:
     current, previous = data.compare(s)
-    return [dbc.Col(kpi_card(k, current[k], previous[k], target_of(k), lang), xs=12, sm=6, lg=3, className="mb-3")
+    return [dbc.Col(kpi_card(k, current[k], previous[k], lang), xs=12, sm=6, lg=3, className="mb-3")
             for k in CARD_KEYS]
 
 

@@ -12,7 +12,8 @@ from common.labels import kpi_label
 from dashboards import data
 from dashboards.components.charts import COLOURS, base_layout, empty_figure, ranked_bar
 from dashboards.components.kpi_card import kpi_card
-from dashboards.views.overview import slice_label, target_of, unit_label
+from common.kpi_text import target_of
+from dashboards.views.overview import slice_label, unit_label
 from warehouse.slice import Slice
 
 
@@ -39,7 +40,7 @@ TOPICS = {
 
 def cards(topic: Topic, s: Slice, lang: str) -> list:
     current, previous = data.compare(s)
-    return [dbc.Col(kpi_card(k, current[k], previous[k], target_of(k), lang, card_id=f"{topic.slug}-card-{k}"),
+    return [dbc.Col(kpi_card(k, current[k], previous[k], lang, card_id=f"{topic.slug}-card-{k}"),
                     xs=12, sm=6, lg=3, className="mb-3") for k in topic.rates + topic.counts]
 
 

@@ -8,13 +8,13 @@ import plotly.graph_objects as go
 from dash import html
 
 from common import formats
-from common.labels import CHANNEL_LABELS, LOWER_IS_BETTER, kpi_label, label
+from common.labels import CHANNEL_LABELS, kpi_label, label
 from common.periods import month_start
 from common.settings import get_settings
 from dashboards import data
 from dashboards.components.charts import monthly_trend, ranked_bar
-from dashboards.components.kpi_card import change_text, format_value, meets_target
-from dashboards.views.overview import slice_label, target_of, unit_label
+from common.kpi_text import change_text, format_value, meets_target, target_text
+from dashboards.views.overview import slice_label, unit_label
 from warehouse.slice import Slice, local_now
 
 HEADLINE = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
@@ -53,7 +53,7 @@ def headline(unit: str, lang: str) -> list:
     tiles = []
     for key in HEADLINE:
         value = current[key]
-        status = meets_target(key, value, target_of(key))
+        status = meets_target(key, value)
         change, tone = change_text(key, value, previous[key], lang)
         name = label("received_month", lang) if key == "received_new" else \
             label("overdue_now", lang) if key == "pending_overdue" else kpi_label(key, lang, short=True)
@@ -61,20 +61,9 @@ def headline(unit: str, lang: str) -> list:
             html.Div(name, className="wall-tile-label"),
             html.Div(format_value(key, value, lang), className="wall-tile-value", **{"data-kpi": key}),
             html.Div(html.Span(change, className=f"wall-change-{tone}"), className="wall-tile-change"),
-            html.Div(target_text(key, lang) or "\u00a0", className="wall-tile-target"),
+            html.Div(target_text(key, lang, whole=True), className="wall-tile-target"),
         ], className=f"wall-tile wall-{ {True: 'good', False: 'bad', None: 'neutral'}[status] }"))
     return tiles
-
-
-def target_text(key: str, lang: str) -> str:
-    """``Mục tiêu ≥ 99,00%`` (none for the dossiers received)."""
-    target = target_of(key)
-    if target is None:
-        return ""
-    comparator = "≤" if key in LOWER_IS_BETTER else "≥"
-    shown = formats.number(target, lang) if key == "pending_overdue" else \
-        formats.percent(target, lang, digits=0 if abs(target * 100 - round(target * 100)) < 1e-9 else 1)
-    return f"{label('target', lang)} {comparator} {shown}"
 
 
 def trend(unit: str, lang: str, font_px: int) -> go.Figure:
@@ -103,7 +92,7 @@ def units_table(unit: str, lang: str) -> html.Table:
     for r in rows:
         cells = [html.Td(unit_label(r["group_key"], names, s.unit, lang), className="wall-unit-name")]
         for key in UNIT_COLUMNS:
-            ok = meets_target(key, r[key], target_of(key))
+            ok = meets_target(key, r[key])
             tone = {True: "good", False: "bad", None: "neutral"}[ok]
             cells.append(html.Td(formats.percent(r[key], lang), className=f"wall-cell-{tone}"))
         body.append(html.Tr(cells))
