@@ -68,3 +68,10 @@ def slice_for_page(query) -> Slice:
     except ValueError:
         return default
     return s
+
+
+def preset_of(query) -> str:
+    """The period preset a page shows: the URL's, else custom when it gives dates, else the default's."""
+    if query.get("preset"):
+        return query["preset"]
+    return "custom" if query.get("from") or query.get("to") else "year_to_date"

@@ -12,7 +12,7 @@ from common.settings import get_settings
 from dashboards import data
 from dashboards.components.tables import export_on_click
 from dashboards.components.slice_filters import filter_bar, link_to_url
-from dashboards.url_state import slice_for_page
+from dashboards.url_state import preset_of, slice_for_page
 from dashboards.views import early_warning as view
 
 dash.register_page(__name__, path="/canh-bao", name="Cảnh báo", title_en="Early warning",
@@ -29,7 +29,7 @@ def layout(lang: str = "vi", **query) -> html.Div:
         html.Div([
             html.H1(label("early_warning", lang), className="page-title"),
             filter_bar("cb", s, lang, max_day=max(data.reference_day(), s.date_to),
-                             preset=query.get("preset", "custom")),
+                             preset=preset_of(query)),
         ], className="page-header"),
         html.Div(f"{label('as_of_label', lang)}: {formats.day(s.date_to, lang)}", className="as-of-note"),
         dbc.Card([dbc.CardHeader(html.Div([

@@ -13,7 +13,7 @@ from dashboards import data
 from dashboards.components.charts import COLOURS, base_layout, empty_figure
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.components.tables import grid, number_column
-from dashboards.url_state import slice_for_page
+from dashboards.url_state import preset_of, slice_for_page
 from dashboards.views.overview import unit_label
 from warehouse.index766 import total
 
@@ -48,7 +48,7 @@ def layout(lang: str = "vi", **query) -> html.Div:
     return html.Div([
         html.Div([html.H1(label("index766", lang), className="page-title"),
                   filter_bar("i766", s, lang, max_day=max(data.reference_day(), s.date_to),
-                             preset=query.get("preset", "custom"))], className="page-header"),
+                             preset=preset_of(query))], className="page-header"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.Div(label("index766_total", lang), className="kpi-label"),

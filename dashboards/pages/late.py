@@ -11,7 +11,7 @@ from dashboards import data
 from dashboards.components.tables import export_on_click
 from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
-from dashboards.url_state import query_from_slice, slice_for_page
+from dashboards.url_state import preset_of, query_from_slice, slice_for_page
 from dashboards.views import late as view
 from dashboards.views import overview
 
@@ -39,7 +39,7 @@ def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
     return html.Div([
         html.Div([html.H1(label("late_page", lang), className="page-title"),
                   filter_bar("late", s, lang, max_day=max(data.reference_day(), s.date_to),
-                             preset=query.get("preset", "custom"))], className="page-header"),
+                             preset=preset_of(query))], className="page-header"),
         unit_breadcrumb(s.unit, lambda code: "/tre-han" + query_from_slice(s.__class__(**{**s.__dict__, "unit": code}),
                                                                             lang)),
         dbc.Row(overview.cards(s, lang)),

@@ -10,7 +10,8 @@ from common.labels import kpi_label, label
 from dashboards import data
 from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
-from dashboards.url_state import args_from_slice, query_from_slice, slice_for_page, slice_from_query
+from dashboards.url_state import (args_from_slice, preset_of, query_from_slice, slice_for_page,
+                                  slice_from_query)
 from dashboards.views import overview as view
 
 dash.register_page(__name__, path="/", name="Tổng quan", title_en="Overview", title="Tổng quan – IOC", order=0)
@@ -19,14 +20,13 @@ dash.register_page(__name__, path="/", name="Tổng quan", title_en="Overview", 
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
     s = slice_for_page(query)
-    preset = query.get("preset") or ("custom" if query.get("from") or query.get("to") else "year_to_date")
     metric_options = [{"label": kpi_label(k, lang, short=True), "value": k} for k in view.RANKING_METRICS]
     graph = {"config": {"displayModeBar": False}}
     return html.Div([
         dcc.Store(id="overview-slice", data=args_from_slice(s, lang)),
         html.Div([
             html.H1(label("overview", lang), className="page-title"),
-            filter_bar("ov", s, lang, max_day=max(data.reference_day(), s.date_to), preset=preset),
+            filter_bar("ov", s, lang, max_day=max(data.reference_day(), s.date_to), preset=preset_of(query)),
         ], className="page-header"),
         unit_breadcrumb(s.unit, lambda code: "/" + query_from_slice(s.__class__(**{**s.__dict__, "unit": code}), lang)),
         dcc.Loading(dbc.Row(view.cards(s, lang), id="overview-cards"), delay_show=300),

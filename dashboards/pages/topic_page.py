@@ -11,7 +11,7 @@ from common.labels import kpi_label, label
 from dashboards import data
 from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
-from dashboards.url_state import query_from_slice, slice_for_page
+from dashboards.url_state import preset_of, query_from_slice, slice_for_page
 from dashboards.views import topic as view
 
 
@@ -28,7 +28,7 @@ def register_page(module: str, slug: str) -> None:
         return html.Div([
             html.Div([html.H1(label(topic.title_key, lang), className="page-title"),
                       filter_bar(prefix, s, lang, max_day=max(data.reference_day(), s.date_to),
-                                 preset=query.get("preset", "custom"))],
+                                 preset=preset_of(query))],
                      className="page-header"),
             unit_breadcrumb(s.unit, lambda code: f"/{slug}" + query_from_slice(
                 s.__class__(**{**s.__dict__, "unit": code}), lang)),
