@@ -1,7 +1,11 @@
 """Start the dashboard: ``python app.py [--host H] [--port P] [--db PATH]``.
 
 On a fresh clone (no database at ``--db`` yet) it first builds the demo
-warehouse there, with a progress bar, then serves.
+warehouse there, with a progress bar, then serves. On an installation with no
+users yet it creates ``admin`` with a random password and prints it, once.
+
+Accounts: ``python app.py user add|list|disable|enable|passwd ...`` and
+``python app.py token create|list|revoke ...`` (see ``access/cli.py``), with the same ``--db``.
 """
 from __future__ import annotations
 
@@ -13,17 +17,27 @@ from common.settings import get_settings
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from access import cli
+
     settings = get_settings()
     parser = argparse.ArgumentParser(description="Provincial operations-centre dashboard (public services).")
     parser.add_argument("--host", default=settings.host)
     parser.add_argument("--port", type=int, default=settings.port)
     parser.add_argument("--db", type=Path, default=settings.db_path)
     parser.add_argument("--debug", action="store_true", default=settings.debug, help="Dash debug mode (development)")
+    # `--db` after a command too (`python app.py user list --db X`); SUPPRESS keeps the one given before it.
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    cli.add_parsers(parser.add_subparsers(dest="command"), db_option)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command:
+        from access import cli
+
+        return cli.run(args)
     from warehouse.store import Store
 
     if not Store(args.db).exists():
@@ -31,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"Chưa có kho dữ liệu tại {args.db}: đang tạo dữ liệu mô phỏng (demo)…", file=sys.stderr)
         build_demo(args.db)
+    from access.cli import announce_first_admin
+    from access.store import AccessStore
     from dashboards import create_app
+
+    announce_first_admin(AccessStore.beside(args.db))
 
     app = create_app(args.db)
     if get_settings().scheduler_in_app:

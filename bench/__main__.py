@@ -21,7 +21,10 @@ from pathlib import Path
 
 from common.periods import months_ending, preset_range
 from warehouse import kpi
+from warehouse.scope import Scope
 from warehouse.slice import Slice
+
+ALL = Scope.everything()
 from warehouse.store import Reader, Store
 
 
@@ -66,12 +69,12 @@ def percentile(samples: list[float], q: float) -> float:
 def overview_queries(con, s: Slice) -> dict:
     """Exactly what the overview page asks (dashboards/views/overview.py), uncached."""
     return {
-        "cards: slice + previous period": lambda: kpi.compare(con, s),
-        "cards: slice totals": lambda: kpi.kpis(con, s),
-        "monthly trend (12 periods)": lambda: kpi.kpis_over(con, s, months_ending(s.date_to, 12)),
-        "late rate by field": lambda: kpi.kpis_by(con, s, "field"),
-        "districts ranked": lambda: kpi.kpis_by(con, s, "unit_child"),
-        "district slice (703) totals": lambda: kpi.kpis(con, replace(s, unit="703")),
+        "cards: slice + previous period": lambda: kpi.compare(con, s, scope=ALL),
+        "cards: slice totals": lambda: kpi.kpis(con, s, scope=ALL),
+        "monthly trend (12 periods)": lambda: kpi.kpis_over(con, s, months_ending(s.date_to, 12), scope=ALL),
+        "late rate by field": lambda: kpi.kpis_by(con, s, "field", scope=ALL),
+        "districts ranked": lambda: kpi.kpis_by(con, s, "unit_child", scope=ALL),
+        "district slice (703) totals": lambda: kpi.kpis(con, replace(s, unit="703"), scope=ALL),
     }
 
 

@@ -47,6 +47,40 @@ CHANNEL_LABELS: dict[int, tuple[str, str]] = {
 
 UI: dict[str, tuple[str, str]] = {
     "app_title": ("Trung tâm điều hành – Dịch vụ công", "Operations centre – Public services"),
+    # Log-in, roles and the administration page (access/).
+    "login_title": ("Đăng nhập", "Sign in"),
+    "login_username": ("Tên đăng nhập", "User name"),
+    "login_password": ("Mật khẩu", "Password"),
+    "login_submit": ("Đăng nhập", "Sign in"),
+    "login_failed": ("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong user name or password."),
+    "login_throttled": ("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
+                        "Too many failed sign-ins. Please try again in a few minutes."),
+    "login_expired": ("Phiên đăng nhập đã hết hạn, vui lòng thử lại.", "The form expired; please try again."),
+    "login_note": ("Dữ liệu nội bộ của tỉnh – chỉ dành cho người được cấp tài khoản.",
+                   "Internal provincial data – for account holders only."),
+    "login_language": ("English", "Tiếng Việt"),
+    "refused_title": ("Không có quyền truy cập", "Access refused"),
+    "refused_text": ("Tài khoản của bạn không được xem trang này.", "Your account may not open this page."),
+    "refused_home": ("Về trang chủ", "Back to the overview"),
+    "logout": ("Đăng xuất", "Sign out"),
+    "admin_page": ("Quản trị", "Administration"),
+    "admin_users": ("Tài khoản", "Users"),
+    "admin_audit": ("Nhật ký truy cập", "Audit log"),
+    "admin_note": ("Quản lý tài khoản bằng dòng lệnh: python app.py user add|list|disable|passwd, "
+                   "python app.py token create|list|revoke.",
+                   "Manage users from the command line: python app.py user add|list|disable|passwd, "
+                   "python app.py token create|list|revoke."),
+    "col_user": ("Tài khoản", "User"),
+    "col_role": ("Vai trò", "Role"),
+    "col_unit": ("Đơn vị", "Unit"),
+    "col_status": ("Trạng thái", "Status"),
+    "col_created": ("Tạo lúc", "Created"),
+    "col_at": ("Thời điểm", "At"),
+    "col_event": ("Sự kiện", "Event"),
+    "col_address": ("Địa chỉ", "Address"),
+    "col_actor": ("Người thực hiện", "By"),
+    "status_active": ("Đang dùng", "Active"),
+    "status_disabled": ("Đã khóa", "Disabled"),
     "overview": ("Tổng quan", "Overview"),
     "province": ("Toàn tỉnh", "Whole province"),
     "simulated": ("Dữ liệu mô phỏng", "Simulated data"),
@@ -219,4 +253,19 @@ WARNING_KINDS: dict[str, tuple[str, str]] = {
 OUTCOME_LABELS: dict[str | None, tuple[str, str]] = {
     "early": ("Trước hạn", "Early"), "on_time": ("Đúng hạn", "On time"), "late": ("Trễ hạn", "Late"),
     None: ("Đang giải quyết", "Pending"),
+}
+
+
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "admin": ("Quản trị", "Administrator"), "leader": ("Lãnh đạo", "Leader"),
+    "analyst": ("Chuyên viên phân tích", "Analyst"), "unit": ("Đơn vị", "Unit"), "wall": ("Màn hình lớn", "Wall"),
+}
+
+AUDIT_EVENTS: dict[str, tuple[str, str]] = {
+    "login_ok": ("Đăng nhập", "Signed in"), "login_failed": ("Đăng nhập sai", "Failed sign-in"),
+    "login_throttled": ("Đăng nhập bị chặn tạm thời", "Sign-in throttled"), "logout": ("Đăng xuất", "Signed out"),
+    "export": ("Xuất dữ liệu", "Export"), "user_added": ("Thêm tài khoản", "User added"),
+    "user_disabled": ("Khóa tài khoản", "User disabled"), "user_enabled": ("Mở khóa tài khoản", "User enabled"),
+    "password_changed": ("Đổi mật khẩu", "Password changed"), "token_created": ("Tạo mã truy cập", "Token created"),
+    "token_revoked": ("Thu hồi mã truy cập", "Token revoked"),
 }

@@ -81,6 +81,15 @@ class Settings(BaseSettings):
     mail_hour: int = 7
     mail_grace_hours: int = 48
     public_url: str = "http://127.0.0.1:8050"
+    # Access control (access/). The secret signs session cookies; unset, one is generated and kept
+    # in the access store beside the warehouse, so every worker and every restart shares it.
+    secret_key: str | None = None
+    session_idle_minutes: float = 30
+    cookie_secure: bool | None = None   # None: Secure when the request came over HTTPS
+    proxy_count: int = 0                # reverse proxies in front whose X-Forwarded-* headers are trusted
+    login_window_minutes: int = 15
+    login_max_failures_user: int = 5
+    login_max_failures_address: int = 20
     province_name: str = "Tây Ninh"
     targets: Targets = Field(default_factory=Targets)
     criteria_766: dict[str, Criterion766] = Field(default_factory=_criteria_766)

@@ -6,6 +6,8 @@ from pathlib import Path
 import dash
 from flask import Flask
 
+import access.headers
+import access.web
 from common.labels import label
 from dashboards import api, data
 
@@ -18,6 +20,7 @@ def create_app(db_path: Path | str) -> dash.Dash:
     server.json.ensure_ascii = False
     server.json.sort_keys = False
     data.init(server, db_path)
+    access.web.install(server, Path(db_path))  # log-in before every page, callback and API route
     api.register(server)
     app = dash.Dash(
         __name__, server=server, use_pages=True, pages_folder=str(HERE / "pages"),
@@ -26,4 +29,5 @@ def create_app(db_path: Path | str) -> dash.Dash:
     )
     from dashboards.components import shell  # registers the shell's callbacks after the app exists
     app.layout = shell.layout
+    access.headers.install(app)
     return app

@@ -12,8 +12,8 @@ def register(server: Flask) -> None:
     @server.get("/api/kpi")
     def api_kpi():
         try:
-            s = slice_from_query(request.args)
-            return jsonify(kpi_json(data.kpis(s)))
+            s = data.checked(slice_from_query(request.args))
+            return jsonify(kpi_json(data.kpis(s)))  # a unit outside the caller's scope: 403 (OutOfScope)
         except ValueError as exc:  # BadRequest, or an unknown unit from the query layer
             return jsonify({"error": str(exc)}), 400
 

@@ -16,6 +16,7 @@ from flask_caching import Cache
 from common.periods import months_ending, preset_range
 from common.settings import get_settings
 from warehouse import catalog, kpi
+from warehouse.scope import OutOfScope, Scope
 from warehouse.slice import Slice, local_now
 from warehouse.store import Reader, Store
 
@@ -52,6 +53,32 @@ def _cached(name: str, compute: Callable[[], Any], *key_parts: Any) -> Any:
     return value
 
 
+def caller_scope() -> Scope:
+    """The signed-in caller's scope; every slice-based question below runs with it."""
+    from access.web import current_principal
+
+    return current_principal().scope
+
+
+def _ask(name: str, query: Callable[..., Any], s: Slice, *args: Any) -> Any:
+    """``query(cursor, s, *args, scope=...)`` with the caller's scope, cached per scope: the query layer
+    narrows the slice to the scope (or refuses it), and one caller's answer never reaches another's."""
+    scope = caller_scope()
+    return _cached(name, lambda: query(reader().cursor(), s, *args, scope=scope), scope.unit, s.key(), args)
+
+
+def in_scope(code: str) -> bool:
+    """Whether the caller may see the unit ``code`` (to fall back to their own view, not fail)."""
+    scope = caller_scope()
+    return _cached("in_scope", lambda: scope.covers(reader().cursor(), code), scope.unit, code)
+
+
+def require_everything() -> None:
+    """For lists that hold raw values of every unit (quarantined rows, load warnings)."""
+    if not caller_scope().is_everything:
+        raise OutOfScope("these rows span every unit")
+
+
 def freshness() -> catalog.Freshness:
     return _cached("freshness", lambda: catalog.freshness(reader().cursor()))
 
@@ -61,26 +88,30 @@ def reference_day() -> date:
     return freshness().newest_day or local_now().date()
 
 
+def home_unit() -> str:
+    """Where the caller's pages start: the province, or a unit user's own unit."""
+    return caller_scope().unit or get_settings().province_code
+
+
 def default_slice(preset: str = "year_to_date") -> Slice:
     start, end = preset_range(preset, reference_day())
-    return Slice(start, end, unit=get_settings().province_code)
+    return Slice(start, end, unit=home_unit())
 
 
 def kpis(s: Slice) -> dict:
-    return _cached("kpis", lambda: kpi.kpis(reader().cursor(), s), s.key())
+    return _ask("kpis", kpi.kpis, s)
 
 
 def compare(s: Slice) -> tuple[dict, dict]:
-    return _cached("compare", lambda: kpi.compare(reader().cursor(), s), s.key())
+    return _ask("compare", kpi.compare, s)
 
 
 def kpis_by(s: Slice, dimension: str) -> list[dict]:
-    return _cached("by", lambda: kpi.kpis_by(reader().cursor(), s, dimension), s.key(), dimension)
+    return _ask("by", kpi.kpis_by, s, dimension)
 
 
 def monthly_trend(s: Slice, months: int = 12) -> list[dict]:
-    periods = months_ending(s.date_to, months)
-    return _cached("trend", lambda: kpi.kpis_over(reader().cursor(), s, periods), s.key(), months)
+    return _ask("trend", kpi.kpis_over, s, months_ending(s.date_to, months))
 
 
 def unit_names(codes: list[str]) -> dict[str, str]:
@@ -100,41 +131,57 @@ def load_history(limit: int = 50) -> list[dict]:
 
 
 def quarantined_rows(limit: int = 10_000) -> list[dict]:
+    require_everything()
     return _cached("quarantine", lambda: catalog.quarantined_rows(reader().cursor(), limit=limit), limit)
 
 
 def load_warnings(limit: int = 500) -> list[dict]:
+    require_everything()
     return _cached("warnings", lambda: catalog.load_warnings(reader().cursor(), limit), limit)
 
 
 def overdue(s: Slice, limit: int = 50) -> list[dict]:
-    return _cached("overdue", lambda: kpi.overdue_dossiers(reader().cursor(), s, limit), s.key(), limit)
+    return _ask("overdue", kpi.overdue_dossiers, s, limit)
 
 
 def mail_failures(limit: int = 50) -> list[dict]:
     """Weekly-email sends that failed after their retries (from the mail log beside the warehouse)."""
     from reports.mail import MailLog, log_path
 
+    require_everything()
     path = log_path(reader().store.path)
     return MailLog(path).failures(limit) if path.exists() else []
 
 
 def due_soon(s: Slice, hours: float, limit: int = 500) -> list[dict]:
-    return _cached("due_soon", lambda: kpi.due_soon_dossiers(reader().cursor(), s, hours, limit), s.key(), hours, limit)
+    return _ask("due_soon", kpi.due_soon_dossiers, s, hours, limit)
+
+
+def checked(s: Slice) -> Slice:
+    """``s`` when its field, agency and procedure are ones the data knows (what the URL and API may
+    name); a ValueError (HTTP 400) otherwise, before any figure is asked for."""
+    known = _cached("known_values", lambda: catalog.known_values(reader().cursor()))
+    for key, value in (("field", s.field), ("agency", s.agency), ("procedure", s.procedure)):
+        if value is not None and value not in known[key]:
+            raise ValueError(f"unknown {key}: {value!r}")
+    return s
 
 
 def fields() -> list[str]:
     return _cached("fields", lambda: catalog.fields(reader().cursor()))
 
 
-def unit_options(province: str) -> list[tuple[str, str, int]]:
-    """(code, name, depth) of the province and every unit below it, in tree order, for pickers."""
-    return _cached("unit_options", lambda: catalog.unit_tree(reader().cursor(), province), province)
+def unit_options() -> list[tuple[str, str, int]]:
+    """(code, name, depth) of the caller's home unit and every unit below it, in tree order, for pickers."""
+    root = home_unit()
+    return _cached("unit_options", lambda: catalog.unit_tree(reader().cursor(), root), root)
 
 
 def unit_path(code: str) -> list[str]:
-    """The codes from the province down to ``code``."""
-    return _cached("unit_path", lambda: catalog.unit_path(reader().cursor(), code), code)
+    """The codes from the caller's home unit (the province, or a unit user's unit) down to ``code``."""
+    path = _cached("unit_path", lambda: catalog.unit_path(reader().cursor(), code), code)
+    home = home_unit()
+    return path[path.index(home):] if home in path else path
 
 
 def index766(s: Slice) -> list[dict]:
@@ -150,7 +197,7 @@ def index766_by_unit(s: Slice) -> list[dict]:
 
 
 def dossiers(s: Slice, limit: int = 5_000) -> list[dict]:
-    return _cached("dossiers", lambda: kpi.dossier_list(reader().cursor(), s, limit), s.key(), limit)
+    return _ask("dossiers", kpi.dossier_list, s, limit)
 
 
 def has_children(code: str) -> bool:

@@ -2,9 +2,11 @@
 the same view and the back button works. One parser for pages and the API, validating every value."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
+from common.periods import PRESETS
 from warehouse.slice import Slice
 
 FILTER_KEYS = ("from", "to", "unit", "field", "agency", "level", "channel", "procedure")
@@ -14,8 +16,18 @@ class BadRequest(ValueError):
     pass
 
 
+def one(args, key: str) -> str | None:
+    """One text value: a repeated key (Dash hands pages a list) counts by its last value."""
+    value = args.get(key)
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    if value is not None and not isinstance(value, str):
+        raise BadRequest(f"bad value for {key}")
+    return value or None
+
+
 def _day(args, key: str, default: date | None) -> date:
-    text = args.get(key)
+    text = one(args, key)
     if not text:
         if default is None:
             raise BadRequest(f"missing parameter: {key} (YYYY-MM-DD)")
@@ -28,15 +40,14 @@ def _day(args, key: str, default: date | None) -> date:
 
 def slice_from_query(args, default: Slice | None = None) -> Slice:
     """A validated slice; missing values fall back to ``default`` (pages) or are errors (API)."""
-    channel = args.get("channel")
     try:
+        channel = one(args, "channel")
         return Slice(
             _day(args, "from", default.date_from if default else None),
             _day(args, "to", default.date_to if default else None),
-            unit=args.get("unit") or (default.unit if default else None),
-            field=args.get("field") or None, agency=args.get("agency") or None,
-            handling_level=args.get("level") or None, channel=int(channel) if channel else None,
-            procedure=args.get("procedure") or None)
+            unit=one(args, "unit") or (default.unit if default else None),
+            field=one(args, "field"), agency=one(args, "agency"), handling_level=one(args, "level"),
+            channel=int(channel) if channel else None, procedure=one(args, "procedure"))
     except BadRequest:
         raise
     except ValueError as exc:
@@ -58,20 +69,23 @@ def query_from_slice(s: Slice, lang: str = "vi") -> str:
 
 def slice_for_page(query) -> Slice:
     """The slice a page shows: its URL's, or the default view when the URL asks for something invalid
-    (a bad date, an unknown unit): a shared link never breaks a page."""
+    (a bad date, an unknown field): a shared link never breaks a page. A unit the caller may not see
+    (or an unknown code) gives way to the caller's own unit, keeping the rest of the URL."""
     from dashboards import data
 
     default = data.default_slice()
     try:
-        s = slice_from_query(query, default)
-        data.kpis(s)  # an unknown unit code is refused here, not half-way through the page
+        s = data.checked(slice_from_query(query, default))
     except ValueError:
         return default
+    if s.unit is None or data.unit(s.unit) is None or not data.in_scope(s.unit):
+        s = replace(s, unit=default.unit)
     return s
 
 
 def preset_of(query) -> str:
     """The period preset a page shows: the URL's, else custom when it gives dates, else the default's."""
-    if query.get("preset"):
-        return query["preset"]
-    return "custom" if query.get("from") or query.get("to") else "year_to_date"
+    preset = one(query, "preset")
+    if preset in PRESETS:
+        return preset
+    return "custom" if one(query, "from") or one(query, "to") else "year_to_date"

@@ -12,6 +12,7 @@ import duckdb
 
 from warehouse import catalog, kpi
 from warehouse.catalog import UNKNOWN_UNIT
+from warehouse.scope import Scope
 from warehouse.slice import Slice
 
 # A unit got markedly worse when, against the week before, its late rate rose by at least
@@ -91,20 +92,22 @@ class Weekly:
 def build(con: duckdb.DuckDBPyConnection, week: str, unit: str, overdue_shown: int = 10) -> Weekly:
     monday, sunday = week_range(week)
     s = Slice(monday, sunday, unit=unit)
+    scope = Scope(unit)  # a unit's recipients get that unit's figures and nothing beside them
     previous = s.previous()
     weeks = [(monday - timedelta(weeks=n), sunday - timedelta(weeks=n)) for n in range(TREND_WEEKS - 1, -1, -1)]
-    current, before = kpi.kpis_over(con, s, [(s.date_from, s.date_to), (previous.date_from, previous.date_to)])
-    by_unit_now = {r["group_key"]: r for r in kpi.kpis_by(con, s, "unit_child")}
-    by_unit_before = {r["group_key"]: r for r in kpi.kpis_by(con, previous, "unit_child")}
+    current, before = kpi.kpis_over(con, s, [(s.date_from, s.date_to), (previous.date_from, previous.date_to)],
+                                    scope=scope)
+    by_unit_now = {r["group_key"]: r for r in kpi.kpis_by(con, s, "unit_child", scope=scope)}
+    by_unit_before = {r["group_key"]: r for r in kpi.kpis_by(con, previous, "unit_child", scope=scope)}
     names = catalog.unit_names(con, list(by_unit_now))
     units = [UnitRow(code, names.get(code, code), figures, by_unit_before.get(code, {}))
              for code, figures in by_unit_now.items() if code != unit]
     unit_row = catalog.unit(con, unit)
     return Weekly(
         week=week, slice=s, unit_name=unit_row.name if unit_row else unit, current=current, previous=before,
-        trend=kpi.kpis_over(con, s, weeks),
-        fields=sorted((r for r in kpi.kpis_by(con, s, "field") if r["resolved_total"]),
+        trend=kpi.kpis_over(con, s, weeks, scope=scope),
+        fields=sorted((r for r in kpi.kpis_by(con, s, "field", scope=scope) if r["resolved_total"]),
                       key=lambda r: -(r["late_rate"] or 0)),
-        units=units, overdue=kpi.overdue_dossiers(con, replace(s), overdue_shown),
+        units=units, overdue=kpi.overdue_dossiers(con, s, overdue_shown, scope=scope),
         freshness=catalog.freshness(con),
     )

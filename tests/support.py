@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -61,12 +62,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class AppProcess:
-    """A real ``python app.py`` serving a warehouse on a free port."""
+TEST_USER, TEST_PASSWORD = "tester", "test-password-1"
 
-    def __init__(self, db: Path, extra_env: dict[str, str] | None = None, port: int | None = None) -> None:
+
+def add_user(db: Path, name: str, role: str, password: str, unit: str | None = None) -> None:
+    """``python app.py user add`` with the password on stdin, like a provisioning script."""
+    args = ["app.py", "user", "add", name, "--role", role, "--db", str(db)] + (["--unit", unit] if unit else [])
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env(), input=password + "\n", capture_output=True,
+                          text=True, timeout=120)
+    if done.returncode != 0 and "exists already" not in done.stderr:
+        raise AssertionError(f"user add {name}: {done.stdout}{done.stderr}")
+
+
+def create_token(db: Path, name: str) -> str:
+    return json.loads(run("app.py", "token", "create", name, "--db", str(db)).stdout)["token"]
+
+
+def sign_in(base_url: str, name: str, password: str) -> requests.Session:
+    """A requests session signed in through the real log-in form (its CSRF token included)."""
+    session = requests.Session()
+    form = session.get(base_url + "/login", timeout=30).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    response = session.post(base_url + "/login", data={"csrf": csrf, "username": name, "password": password},
+                            allow_redirects=False, timeout=30)
+    if response.status_code != 302:
+        raise AssertionError(f"sign-in as {name} refused: {response.status_code}")
+    return session
+
+
+class AppProcess:
+    """A real ``python app.py`` serving a warehouse on a free port, with an admin account for the tests
+    (``session``: signed in; ``get``: a signed-in GET; ``new_page``: a signed-in browser page)."""
+
+    def __init__(self, db: Path, extra_env: dict[str, str] | None = None, port: int | None = None,
+                 create_test_user: bool = True) -> None:
+        self.db = db
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self._session: requests.Session | None = None
+        if create_test_user:
+            add_user(db, TEST_USER, "admin", TEST_PASSWORD)
         self.log = open(db.parent / f"app-{self.port}.log", "w")
         # Never the checkout's own data/inbox: a test app must not load files waiting there.
         isolated = {"IOC_INBOX_DIR": str(db.parent / f"inbox-{self.port}"), "IOC_SCHEDULER_IN_APP": "false"}
@@ -87,6 +122,44 @@ class AppProcess:
             time.sleep(0.3)
         raise AssertionError(f"app not ready in {timeout}s: {Path(self.log.name).read_text()}")
 
+    def output(self) -> str:
+        """What the app printed so far (stdout and stderr)."""
+        self.log.flush()
+        return Path(self.log.name).read_text()
+
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = sign_in(self.url, TEST_USER, TEST_PASSWORD)
+        return self._session
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        """API headers with a token of the test account (``python app.py token create``)."""
+        if not hasattr(self, "_token"):
+            self._token = create_token(self.db, TEST_USER)
+        return {"Authorization": f"Bearer {self._token}"}
+
+    @property
+    def wall_token(self) -> str:
+        """A token of a ``wall`` account, for ``/wall?token=...``."""
+        if not hasattr(self, "_wall_token"):
+            add_user(self.db, "wall-test", "wall", TEST_PASSWORD)
+            self._wall_token = create_token(self.db, "wall-test")
+        return self._wall_token
+
+    def api_kpi(self, params: dict, timeout: float = 30) -> requests.Response:
+        return requests.get(self.url + "/api/kpi", params=params, headers=self.bearer, timeout=timeout)
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.session.get(self.url + path, timeout=kwargs.pop("timeout", 30), **kwargs)
+
+    def new_page(self, chromium, **kwargs):
+        """A browser page (own context) holding this app's signed-in session cookie."""
+        context = chromium.new_context(**kwargs)
+        context.add_cookies([{"name": c.name, "value": c.value, "url": self.url} for c in self.session.cookies])
+        return context.new_page()
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -96,9 +169,9 @@ class AppProcess:
         self.log.close()
 
 
-def render_page(base_url: str, pathname: str, search: str = "") -> dict:
-    """Ask the running app for a page's content the way the browser does (Dash's page router callback)."""
-    body = {
+def router_body(pathname: str, search: str = "") -> dict:
+    """The request body of Dash's page-router callback for ``pathname``."""
+    return {
         "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
@@ -106,7 +179,12 @@ def render_page(base_url: str, pathname: str, search: str = "") -> dict:
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
-    response = requests.post(base_url + "/_dash-update-component", json=body, timeout=30)
+
+
+def render_page(app: AppProcess, pathname: str, search: str = "", session: requests.Session | None = None) -> dict:
+    """Ask the running app for a page's content the way the browser does (Dash's page router callback)."""
+    response = (session or app.session).post(app.url + "/_dash-update-component", json=router_body(pathname, search),
+                                             timeout=30)
     response.raise_for_status()
     return response.json()
 

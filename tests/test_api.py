@@ -16,7 +16,7 @@ SLICES = [
 
 @pytest.mark.parametrize("query", SLICES, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()))
 def test_api_equals_cli(sample_app, sample_db, query):
-    response = requests.get(sample_app.url + "/api/kpi", params=query, timeout=30)
+    response = sample_app.api_kpi(query, timeout=30)
     assert response.status_code == 200
     args = [a for k, v in query.items() for a in (f"--{k}", v)]
     assert response.json() == cli_kpi(sample_db, *args)
@@ -27,6 +27,6 @@ def test_api_equals_cli(sample_app, sample_db, query):
                                    {"from": "2024-03-01", "to": "2024-02-01"},
                                    {"from": "2024-03-01", "to": "2024-03-31", "unit": "1' or '1'='1"}])
 def test_bad_requests_are_refused_with_a_reason(sample_app, query):
-    response = requests.get(sample_app.url + "/api/kpi", params=query, timeout=30)
+    response = sample_app.api_kpi(query, timeout=30)
     assert response.status_code == 400
     assert response.json()["error"]

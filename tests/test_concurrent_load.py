@@ -26,16 +26,16 @@ def test_requests_during_a_million_row_load_see_old_or_new_never_an_error(tmp_pa
     def client() -> None:
         while not stop.is_set():
             try:
-                api = requests.get(app.url + "/api/kpi", params=QUERY, timeout=30)
+                api = app.api_kpi(QUERY, timeout=30)
                 answers.append(("api", api.status_code, api.json() if api.ok else api.text))
-                page = kpi_values_in(render_page(app.url, *PAGE))
+                page = kpi_values_in(render_page(app, *PAGE))
                 answers.append(("page", 200, page))
             except Exception as exc:  # a refused connection or lock error is exactly what must not happen
                 answers.append(("error", 0, repr(exc)))
 
     try:
-        old_api = requests.get(app.url + "/api/kpi", params=QUERY, timeout=30).json()
-        old_page = kpi_values_in(render_page(app.url, *PAGE))
+        old_api = app.api_kpi(QUERY, timeout=30).json()
+        old_page = kpi_values_in(render_page(app, *PAGE))
         threads = [threading.Thread(target=client) for _ in range(2)]
         for thread in threads:
             thread.start()
@@ -46,8 +46,8 @@ def test_requests_during_a_million_row_load_see_old_or_new_never_an_error(tmp_pa
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
-        new_api = requests.get(app.url + "/api/kpi", params=QUERY, timeout=30).json()
-        new_page = kpi_values_in(render_page(app.url, *PAGE))
+        new_api = app.api_kpi(QUERY, timeout=30).json()
+        new_page = kpi_values_in(render_page(app, *PAGE))
     finally:
         stop.set()
         app.stop()

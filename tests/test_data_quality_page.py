@@ -29,7 +29,7 @@ def freshness_verdict(tree) -> dict:
 def test_page_lists_loads_quarantine_and_warns_when_stale(loaded_db, hours, stale):
     app = AppProcess(loaded_db, {"IOC_FRESHNESS_HOURS": hours}).wait_ready()
     try:
-        tree = render_page(app.url, "/du-lieu")
+        tree = render_page(app, "/du-lieu")
     finally:
         app.stop()
     assert freshness_verdict(tree)["data-stale"] == stale

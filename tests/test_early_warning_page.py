@@ -15,7 +15,7 @@ def overdue_count(page) -> int:
 
 
 def test_filters_go_to_the_url_and_back_restores_them(chromium, sample_app, sample_db):
-    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(sample_app.url + "/canh-bao?from=2024-03-01&to=2024-04-30&unit=72", wait_until="networkidle")
@@ -25,20 +25,20 @@ def test_filters_go_to_the_url_and_back_restores_them(chromium, sample_app, samp
 
     page.select_option("#cb-field", "Đất đai")
     page.wait_for_url(re.compile(r"field=%C4%90%E1%BA%A5t"))
-    page.wait_for_function(f"!document.querySelector('#cb-overdue-count').innerText.endsWith(': {everything}')")
+    page.wait_for_function(f"() => !document.querySelector('#cb-overdue-count').innerText.endsWith(': {everything}')")
     land = overdue_count(page)
     assert land == cli_kpi(sample_db, "--from", "2024-03-01", "--to", "2024-04-30", "--unit", "72",
                            "--field", "Đất đai")["pending_overdue"]
     assert 0 < land < everything
 
     page.go_back()
-    page.wait_for_function(f"document.querySelector('#cb-overdue-count').innerText.endsWith(': {everything}')")
+    page.wait_for_function(f"() => document.querySelector('#cb-overdue-count').innerText.endsWith(': {everything}')")
     assert "field=" not in page.url
     assert errors == []
 
 
 def test_a_shared_link_reopens_the_same_view(chromium, sample_app):
-    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768})
     page.goto(sample_app.url + "/canh-bao?from=2024-03-01&to=2024-04-30&unit=703&level=X%C3%A3",
               wait_until="networkidle")
     assert page.locator("#cb-level").input_value() == "Xã"
@@ -46,7 +46,7 @@ def test_a_shared_link_reopens_the_same_view(chromium, sample_app):
 
 
 def test_a_period_preset_sets_the_dates_in_the_url(chromium, sample_app):
-    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768})
     page.goto(sample_app.url + "/canh-bao?unit=72", wait_until="networkidle")
     page.select_option("#cb-preset", "last_month")
     page.wait_for_url(re.compile(r"preset=last_month"))

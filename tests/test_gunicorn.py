@@ -7,12 +7,14 @@ import time
 
 import requests
 
-from tests.support import ROOT, cli_kpi, env, free_port
+from tests.support import ROOT, TEST_PASSWORD, TEST_USER, add_user, cli_kpi, create_token, env, free_port
 
 QUERY = {"from": "2024-03-01", "to": "2024-04-30", "unit": "703"}
 
 
 def test_gunicorn_workers_answer_like_the_cli(sample_db, tmp_path):
+    add_user(sample_db, TEST_USER, "admin", TEST_PASSWORD)
+    headers = {"Authorization": f"Bearer {create_token(sample_db, TEST_USER)}"}
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "dashboards.wsgi:server"],
@@ -21,10 +23,12 @@ def test_gunicorn_workers_answer_like_the_cli(sample_db, tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        answers = []
+        answers, anonymous = [], []
         while time.monotonic() < deadline and len(answers) < 20:
             try:
-                answers.append(requests.get(f"http://127.0.0.1:{port}/api/kpi", params=QUERY, timeout=10).json())
+                url = f"http://127.0.0.1:{port}/api/kpi"
+                answers.append(requests.get(url, params=QUERY, headers=headers, timeout=10).json())
+                anonymous.append(requests.get(url, params=QUERY, timeout=10).status_code)
             except requests.ConnectionError:
                 time.sleep(0.3)
     finally:
@@ -32,4 +36,5 @@ def test_gunicorn_workers_answer_like_the_cli(sample_db, tmp_path):
         process.wait(timeout=20)
     expected = cli_kpi(sample_db, *(a for k, v in QUERY.items() for a in (f"--{k}", v)))
     assert len(answers) == 20 and all(a == expected for a in answers)
+    assert set(anonymous) == {401}  # every worker asks for a log-in
     assert not (tmp_path / "inbox").exists()  # no scheduler ran an inbox pass

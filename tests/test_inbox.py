@@ -95,11 +95,11 @@ def test_the_app_process_runs_the_scheduler_and_loads_the_inbox(tmp_path):
                           "IOC_INBOX_SETTLE_SECONDS": "0", "IOC_SCHEDULER_IN_APP": "true"}).wait_ready()
     try:
         query = {"from": "2024-03-01", "to": "2024-04-30", "unit": "703"}
-        before = requests.get(app.url + "/api/kpi", params=query, timeout=10).json()
+        before = app.api_kpi(query, timeout=10).json()
         shutil.copy(SAMPLES / "dong_bo_mau.json", inbox / "sync.json")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            answer = requests.get(app.url + "/api/kpi", params=query, timeout=10).json()
+            answer = app.api_kpi(query, timeout=10).json()
             if answer != before:
                 break
             time.sleep(0.5)

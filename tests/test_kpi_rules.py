@@ -9,10 +9,13 @@ import pytest
 from etl.load import load_files
 from tests.support import write_csv
 from warehouse.kpi import kpis
+from warehouse.scope import Scope
 from warehouse.slice import Slice, as_of_instant
 from warehouse.store import Reader, Store
 
 MARCH = (date(2024, 3, 1), date(2024, 3, 31))
+
+ALL = Scope.everything()  # the rules themselves; scopes are tested in test_access.py
 
 
 def load(tmp_path: Path, rows: list[dict]):
@@ -22,7 +25,7 @@ def load(tmp_path: Path, rows: list[dict]):
 
 
 def figures(con, period=MARCH, unit=None, now=None, **filters) -> dict:
-    return kpis(con, Slice(*period, unit=unit, **filters), now=now)
+    return kpis(con, Slice(*period, unit=unit, **filters), scope=ALL, now=now)
 
 
 def dossier(id_: str, received: str, **cells) -> dict:
@@ -172,7 +175,7 @@ def test_overdue_list_holds_exactly_the_pending_overdue_dossiers(tmp_path):
                                            "Trạng thái": "9"}),
         dossier("not-due", "01/03/2024", **{"Ngày hẹn trả": "05/04/2024"}),
     ])
-    rows = overdue_dossiers(con, Slice(*MARCH))
+    rows = overdue_dossiers(con, Slice(*MARCH), scope=ALL)
     assert [r["dossier_id"] for r in rows] == ["late-open", "later-open"]
     assert len(rows) == figures(con)["pending_overdue"]
     assert rows[0]["days_overdue"] == 26 and rows[0]["unit_name"] == "Thành phố Tây Ninh"
@@ -188,7 +191,7 @@ def test_due_soon_lists_pending_dossiers_due_within_the_window(tmp_path):
         dossier("overdue", "01/05/2024 07:00", **{"Ngày hẹn trả": "01/05/2024 08:00"}),
     ])
     today = Slice(date(2024, 5, 1), date(2024, 5, 1))
-    rows = due_soon_dossiers(con, today, hours=24, now=datetime(2024, 5, 1, 12))
+    rows = due_soon_dossiers(con, today, hours=24, scope=ALL, now=datetime(2024, 5, 1, 12))
     assert [r["dossier_id"] for r in rows] == ["in-3h", "tomorrow-9am"]
     assert rows[0]["hours_left"] == 3
 
@@ -205,7 +208,7 @@ def test_decision_766_points_follow_kpi_md(tmp_path):
         dossier("open-on-track", "20/03/2024", **{"Ngày hẹn trả": "10/04/2024"}),
         dossier("open-overdue", "01/03/2024", **{"Ngày hẹn trả": "15/03/2024"}),
     ])
-    rows = {r["code"]: r for r in index766(con, Slice(*MARCH))}
+    rows = {r["code"]: r for r in index766(con, Slice(*MARCH), scope=ALL)}
     assert rows["2.1"]["r"] == 2 / 4 and rows["2.1"]["points"] == 20 * 0.5      # target 100%
     assert rows["3.3"]["r"] == 1 / 4 and rows["3.3"]["points"] == 6 * (0.25 / 0.5)
     assert rows["3.6"]["r"] is None and rows["3.6"]["points"] is None            # no fee paid: not estimated
@@ -224,7 +227,7 @@ def test_dossier_list_holds_the_received_total(tmp_path):
                                          "Trạng thái": "9"}),
         dossier("after", "05/04/2024"),
     ])
-    rows = dossier_list(con, Slice(*MARCH))
+    rows = dossier_list(con, Slice(*MARCH), scope=ALL)
     assert [r["dossier_id"] for r in rows] == ["late", "open"]
     assert len(rows) == figures(con)["received_total"]
     assert rows[0]["outcome"] == "late" and rows[1]["outcome"] is None

@@ -18,7 +18,7 @@ def click_first_unit_bar(page) -> None:
 
 
 def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
-    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72", wait_until="networkidle")
@@ -27,12 +27,12 @@ def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
     click_first_unit_bar(page)  # province → district
     page.wait_for_url(re.compile(r"unit=7\d\d(&|$)"))
     district = re.search(r"unit=(7\d\d)", page.url).group(1)
-    page.wait_for_function("document.querySelector('#unit-breadcrumb').innerText.includes('›')")
+    page.wait_for_function("() => document.querySelector('#unit-breadcrumb').innerText.includes('›')")
     assert page.locator("#unit-breadcrumb a").count() == 1
 
     click_first_unit_bar(page)  # district → commune, which lists its dossiers
     page.wait_for_url(re.compile(r"unit=\d{5}(&|$)"))
-    page.wait_for_function("document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 2")
+    page.wait_for_function("() => document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 2")
     commune = re.search(r"unit=(\d{5})", page.url).group(1)
     page.wait_for_selector("#late-dossiers .ag-row")
     listed = int(re.search(r"\((\d+)\)", page.locator("#late-dossiers-title").inner_text()).group(1))
@@ -47,7 +47,7 @@ def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
 
 
 def test_06a_totals_equal_the_cli(chromium, sample_app, sample_db):
-    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900})
     page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=703&by=field", wait_until="networkidle")
     cells = {c.get_attribute("col-id"): c.inner_text() for c in page.locator(".ag-floating-bottom .ag-cell").all()}
     cli = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "703")
@@ -59,7 +59,7 @@ def test_06a_totals_equal_the_cli(chromium, sample_app, sample_db):
 def test_exported_csv_adds_up_to_the_cli(chromium, sample_app, sample_db, tmp_path):
     import csv
 
-    page = chromium.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field", wait_until="networkidle")
     page.wait_for_selector("#late-table .ag-row")
     with page.expect_download() as download:

@@ -31,8 +31,10 @@ LAYOUT_PROBLEMS = """() => {
 
 
 
-def open_wall(chromium, url: str, size: tuple[int, int]):
+def open_wall(chromium, app, query: str, size: tuple[int, int]):
+    """The wall as a display opens it: no session, its wall token in the URL."""
     page = chromium.new_page(viewport={"width": size[0], "height": size[1]})
+    url = f"{app.url}/wall?{query}&token={app.wall_token}"
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(url, wait_until="networkidle")
@@ -42,7 +44,7 @@ def open_wall(chromium, url: str, size: tuple[int, int]):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_wall_fills_the_screen_without_clipping_at_each_size(chromium, sample_app, size, tmp_path):
-    page, errors = open_wall(chromium, sample_app.url + "/wall?rotate=0", size)
+    page, errors = open_wall(chromium, sample_app, "rotate=0", size)
     for screen in range(4):  # every rotating screen, one at a time
         page.evaluate("i => document.querySelectorAll('.wall-screen').forEach("
                       "(el, j) => el.style.display = j === i ? '' : 'none')", screen)
@@ -56,7 +58,7 @@ def test_wall_fills_the_screen_without_clipping_at_each_size(chromium, sample_ap
 
 
 def test_panels_unit_and_language_from_the_url(chromium, sample_app):
-    page, errors = open_wall(chromium, sample_app.url + "/wall?panels=kpi,overdue&unit=703&lang=en&rotate=0",
+    page, errors = open_wall(chromium, sample_app, "panels=kpi,overdue&unit=703&lang=en&rotate=0",
                              SIZES[0])
     assert "Thành phố Tây Ninh" in page.locator(".wall-scope").inner_text()
     assert page.locator(".wall-panel-overdue").is_visible()
@@ -66,7 +68,7 @@ def test_panels_unit_and_language_from_the_url(chromium, sample_app):
 
 
 def test_rotation_changes_the_screen(chromium, sample_app):
-    page, _ = open_wall(chromium, sample_app.url + "/wall?rotate=2", SIZES[0])
+    page, _ = open_wall(chromium, sample_app, "rotate=2", SIZES[0])
     seen = set()
     for _ in range(8):
         seen.add(page.evaluate("[...document.querySelectorAll('.wall-screen')].findIndex(e => e.style.display !== 'none')"))
@@ -79,11 +81,11 @@ def test_new_data_appears_within_a_refresh_and_an_outage_shows_then_clears(chrom
     etl_load(db, SAMPLES / "mot_cua_mau.csv")
     app = AppProcess(db, {"IOC_SCHEDULER_IN_APP": "false"}).wait_ready()
     try:
-        page, _ = open_wall(chromium, app.url + "/wall?refresh=3&rotate=0", SIZES[0])
+        page, _ = open_wall(chromium, app, "refresh=3&rotate=0", SIZES[0])
         before = page.locator("[data-kpi=received_new]").inner_text()
         rows = [{"Mã hồ sơ": f"NEW-{i}", "Ngày tiếp nhận": "30/05/2024", "Mã ĐVHC": "703"} for i in range(5)]
         etl_load(db, write_csv(tmp_path / "new.csv", rows))
-        page.wait_for_function(f"document.querySelector('[data-kpi=received_new]').innerText !== '{before}'",
+        page.wait_for_function(f"() => document.querySelector('[data-kpi=received_new]').innerText !== '{before}'",
                                timeout=10_000)  # one refresh interval (3 s) and the load's own time
         assert page.locator("#wall-offline").is_hidden()
 

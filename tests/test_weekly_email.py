@@ -65,8 +65,7 @@ def test_email_arrives_whole_with_the_apis_figures_and_is_sent_once(smtp, sample
     assert all(p.get_content()[:8] == b"\x89PNG\r\n\x1a\n" for p in images.values())
     assert "<script" not in html.lower() and "http://" not in " ".join(re.findall(r'src="([^"]+)"', html))
 
-    api = requests.get(sample_app.url + "/api/kpi", params={"from": MONDAY, "to": SUNDAY, "unit": "72"},
-                       timeout=30).json()
+    api = sample_app.api_kpi({"from": MONDAY, "to": SUNDAY, "unit": "72"}).json()
     for key in ("on_time_rate", "late_rate", "online_rate"):
         assert percent(api[key]) in text and percent(api[key]) in html
     assert f"{percent(api['on_time_rate'], digits=1)} đúng hạn" in message["Subject"]
@@ -88,7 +87,7 @@ def test_refused_connection_is_retried_then_recorded(tmp_path):
     assert row[0] == "failed" and row[1] == 3 and "Connection refused" in row[2]
     app = AppProcess(db).wait_ready()  # and the data-quality page shows it
     try:
-        tree = render_page(app.url, "/du-lieu")
+        tree = render_page(app, "/du-lieu")
     finally:
         app.stop()
     [grid] = find_components(tree, lambda c: c["props"].get("id") == "dq-mail-failures")

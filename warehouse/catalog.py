@@ -41,6 +41,14 @@ def fields(con: duckdb.DuckDBPyConnection) -> list[str]:
         "select field from fct_dossiers where field is not null group by field order by count(*) desc").fetchall()]
 
 
+def known_values(con: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
+    """Every field, agency and procedure code in the data: what a filter may name."""
+    row = con.execute("select list(distinct field), list(distinct agency), list(distinct procedure_code) "
+                      "from fct_dossiers").fetchone()
+    return {key: frozenset(v for v in (values or []) if v is not None)
+            for key, values in zip(("field", "agency", "procedure"), row)}
+
+
 @dataclass(frozen=True)
 class Freshness:
     newest_received: datetime | None

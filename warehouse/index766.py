@@ -11,6 +11,7 @@ import duckdb
 
 from common.settings import get_settings
 from warehouse import kpi
+from warehouse.scope import Scope
 from warehouse.slice import Slice
 
 
@@ -53,11 +54,11 @@ def total(rows: list[dict]) -> tuple[float, float]:
     return sum(r["points"] or 0 for r in rows), sum(r["pmax"] for r in rows)
 
 
-def index766(con: duckdb.DuckDBPyConnection, s: Slice) -> list[dict]:
-    return score(kpi.kpis(con, s))
+def index766(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope) -> list[dict]:
+    return score(kpi.kpis(con, s, scope=scope))
 
 
-def index766_by_unit(con: duckdb.DuckDBPyConnection, s: Slice) -> list[dict]:
+def index766_by_unit(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope) -> list[dict]:
     """One row per unit below the slice's unit: its code, criteria and total."""
     return [{"group_key": r["group_key"], "criteria": (rows := score(r)), "total": total(rows)[0]}
-            for r in kpi.kpis_by(con, s, "unit_child")]
+            for r in kpi.kpis_by(con, s, "unit_child", scope=scope)]

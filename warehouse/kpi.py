@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
+from warehouse.scope import Scope
 from warehouse.slice import Slice, as_of_instant
 from warehouse.sql import sql
 
@@ -43,9 +44,11 @@ def unit_depth(con: duckdb.DuckDBPyConnection, unit: str | None) -> int | None:
 
 
 def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice,
-            group_by: str, now: datetime | None) -> dict:
+            group_by: str, now: datetime | None, scope: Scope) -> dict:
+    """The SQL parameters of every query: the one place a slice is narrowed to the caller's scope."""
     if group_by not in DIMENSIONS:
         raise ValueError(f"unknown dimension: {group_by!r}")
+    s = scope.narrow(con, s)
     return {
         "period_from": [p[0] for p in periods],
         "period_to": [p[1] for p in periods],
@@ -57,10 +60,10 @@ def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]]
     }
 
 
-def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice,
-               group_by: str = "none", now: datetime | None = None) -> list[dict]:
+def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice, *,
+               scope: Scope, group_by: str = "none", now: datetime | None = None) -> list[dict]:
     """Rows of (period_idx, group_key, every count and rate) for each period and group."""
-    cursor = con.execute(sql("queries/kpi"), _params(con, periods, s, group_by, now))
+    cursor = con.execute(sql("queries/kpi"), _params(con, periods, s, group_by, now, scope))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
@@ -72,9 +75,9 @@ def empty_kpis() -> dict:
     return counts | dict.fromkeys(RATE_KEYS + ("dissatisfied_rate",))
 
 
-def kpis(con: duckdb.DuckDBPyConnection, s: Slice, now: datetime | None = None) -> dict:
+def kpis(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope, now: datetime | None = None) -> dict:
     """All KPIs of one slice (KPI.md keys plus the detail keys)."""
-    rows = query_kpis(con, [(s.date_from, s.date_to)], s, now=now)
+    rows = query_kpis(con, [(s.date_from, s.date_to)], s, scope=scope, now=now)
     figures = rows[0] if rows else empty_kpis()
     return {k: figures[k] for k in KPI_KEYS + DETAIL_KEYS}
 
@@ -84,45 +87,48 @@ def kpi_json(figures: dict) -> dict:
     return {k: figures[k] for k in KPI_KEYS}
 
 
-def kpis_by(con: duckdb.DuckDBPyConnection, s: Slice, dimension: str, now: datetime | None = None) -> list[dict]:
+def kpis_by(con: duckdb.DuckDBPyConnection, s: Slice, dimension: str, *, scope: Scope,
+            now: datetime | None = None) -> list[dict]:
     """KPIs of the slice grouped by one dimension; ``group_key`` names the group."""
-    rows = query_kpis(con, [(s.date_from, s.date_to)], s, group_by=dimension, now=now)
+    rows = query_kpis(con, [(s.date_from, s.date_to)], s, scope=scope, group_by=dimension, now=now)
     return [{"group_key": r["group_key"]} | {k: r[k] for k in KPI_KEYS + DETAIL_KEYS} for r in rows]
 
 
-def kpis_over(con: duckdb.DuckDBPyConnection, s: Slice, periods: Sequence[tuple[date, date]],
+def kpis_over(con: duckdb.DuckDBPyConnection, s: Slice, periods: Sequence[tuple[date, date]], *, scope: Scope,
               now: datetime | None = None) -> list[dict]:
     """KPIs of the slice's filters for each of several periods (trends), in order; empty periods included."""
-    rows = {r["period_idx"]: r for r in query_kpis(con, periods, s, now=now)}
+    rows = {r["period_idx"]: r for r in query_kpis(con, periods, s, scope=scope, now=now)}
     return [{"period_from": p[0], "period_to": p[1]} | {k: rows.get(i, empty_kpis())[k] for k in KPI_KEYS + DETAIL_KEYS}
             for i, p in enumerate(periods, start=1)]
 
 
-def compare(con: duckdb.DuckDBPyConnection, s: Slice, now: datetime | None = None) -> tuple[dict, dict]:
+def compare(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope,
+            now: datetime | None = None) -> tuple[dict, dict]:
     """The slice's KPIs and those of the previous period of the same length, in one query."""
     prev = s.previous()
-    current, before = kpis_over(con, s, [(s.date_from, s.date_to), (prev.date_from, prev.date_to)], now)
+    current, before = kpis_over(con, s, [(s.date_from, s.date_to), (prev.date_from, prev.date_to)],
+                                scope=scope, now=now)
     return current, before
 
 
 
-def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50,
+def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50, *, scope: Scope,
                      now: datetime | None = None) -> list[dict]:
     """The dossiers pending and overdue at the slice's as-of instant, most overdue first."""
     as_of = as_of_instant(s.date_to, now)
-    return _warning_list(con, s, None, as_of, as_of, limit)
+    return _warning_list(con, s, None, as_of, as_of, limit, scope)
 
 
-def due_soon_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, limit: int = 500,
+def due_soon_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, limit: int = 500, *, scope: Scope,
                       now: datetime | None = None) -> list[dict]:
     """Pending, not yet overdue, and due within ``hours`` of the as-of instant (soonest first)."""
     as_of = as_of_instant(s.date_to, now)
-    return _warning_list(con, s, as_of, as_of + timedelta(hours=hours), as_of, limit)
+    return _warning_list(con, s, as_of, as_of + timedelta(hours=hours), as_of, limit, scope)
 
 
 def _warning_list(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime | None, due_before: datetime,
-                  as_of: datetime, limit: int) -> list[dict]:
-    params = _params(con, [(s.date_from, s.date_to)], s, "none", None)
+                  as_of: datetime, limit: int, scope: Scope) -> list[dict]:
+    params = _params(con, [(s.date_from, s.date_to)], s, "none", None, scope)
     params = {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel",
                                      "procedure")} | {"as_of": as_of, "due_from": due_from,
                                                       "due_before": due_before, "limit": limit}
@@ -131,9 +137,9 @@ def _warning_list(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime |
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def dossier_list(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 5_000) -> list[dict]:
+def dossier_list(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 5_000, *, scope: Scope) -> list[dict]:
     """The dossiers counted in the slice's ``received_total`` (newest first), with their outcome by ``to``."""
-    params = _params(con, [(s.date_from, s.date_to)], s, "none", None)
+    params = _params(con, [(s.date_from, s.date_to)], s, "none", None, scope)
     params = {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel",
                                      "procedure")} | {"period_from": s.date_from, "period_to": s.date_to,
                                                       "limit": limit}

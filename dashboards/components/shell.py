@@ -8,8 +8,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
+from access.web import csrf_token, current_principal
 from common import formats
-from common.labels import label
+from common.labels import ROLE_LABELS, label
 from dashboards import data
 
 
@@ -40,10 +41,12 @@ def render_navbar(pathname: str | None, search: str | None):
     if pathname == "/wall":  # the wall is full screen, with nothing to click
         return None
     lang = lang_of(search)
+    principal = current_principal()
     links = [dbc.NavItem(dbc.NavLink(page.get("title_en" if lang == "en" else "name", page["name"]),
                                      href=page["relative_path"] + with_lang("", lang),
                                      active=pathname == page["relative_path"]))
-             for page in dash.page_registry.values() if page["path"] != "/wall" and page.get("nav", True)]
+             for page in dash.page_registry.values()
+             if page["path"] != "/wall" and page.get("nav", True) and principal.may_open(page["path"])]
     fresh = data.freshness()
     notices = []
     if data.is_simulated():
@@ -56,5 +59,19 @@ def render_navbar(pathname: str | None, search: str | None):
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand(label("app_title", lang), href="/" + with_lang("", lang), className="brand"),
         dbc.Nav(links, navbar=True, className="me-auto"),
-        html.Div([*notices, switch], className="navbar-notices"),
+        html.Div([*notices, switch, account(principal, lang)], className="navbar-notices"),
     ], fluid=True), color="dark", dark=True, className="app-navbar")
+
+
+def account(principal, lang: str) -> html.Form:
+    """Who is signed in (name, role, unit) and the sign-out button (a POST with the session's token)."""
+    role = label(principal.role, lang, ROLE_LABELS)
+    if principal.unit:
+        unit = data.unit(principal.unit)
+        role = f"{role} · {unit.name if unit else principal.unit}"
+    return html.Form([
+        html.Span(principal.name, className="account-name", id="shell-account", title=role),
+        html.Span(role, className="account-role"),
+        dcc.Input(type="hidden", name="csrf", value=csrf_token()),
+        html.Button(label("logout", lang), type="submit", className="btn btn-sm btn-outline-light", id="shell-logout"),
+    ], action="/logout", method="post", className="account")

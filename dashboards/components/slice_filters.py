@@ -24,7 +24,7 @@ def filter_bar(prefix: str, s: Slice, lang: str, *, max_day, preset: str = "cust
     """Ids ``{prefix}-preset``, ``-period``, ``-unit``, ``-field``, ``-level``, ``-channel``, and ``{prefix}-url``."""
     presets = [{"label": names[1] if lang == "en" else names[0], "value": key} for key, names in PRESETS.items()]
     units = [{"label": ("\u2003" * (depth - 1)) + name, "value": code}
-             for code, name, depth in data.unit_options(data.default_slice().unit)]
+             for code, name, depth in data.unit_options()]
     fields = [{"label": label("all_fields", lang), "value": ALL}] + [{"label": f, "value": f} for f in data.fields()]
     levels = [{"label": label("all_levels", lang), "value": ALL}] + [{"label": lv, "value": lv}
                                                                    for lv in HANDLING_LEVELS]

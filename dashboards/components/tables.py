@@ -4,6 +4,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import Input, Output, callback
 
+from access.web import record_export
 from common.labels import label
 
 AG_GRID_VI = {
@@ -53,4 +54,5 @@ def export_on_click(button_id: str, grid_id: str) -> None:
 
     @callback(Output(grid_id, "exportDataAsCsv"), Input(button_id, "n_clicks"), prevent_initial_call=True)
     def export(_clicks):
+        record_export(f"{grid_id}.csv")  # refused (403) for roles that may not export; audited otherwise
         return True

@@ -12,6 +12,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from common.labels import label
 from common.settings import get_settings
+from dashboards.url_state import one
 from dashboards.views import wall as view
 
 dash.register_page(__name__, path="/wall", name="Màn hình lớn", title_en="Wall", title="Màn hình điều hành – IOC",
@@ -27,10 +28,11 @@ def _int(value, default: int) -> int:
         return default
 
 
-def layout(lang: str = "vi", unit: str | None = None, panels: str | None = None, rotate=None, refresh=None,
-           **_query) -> html.Div:
-    lang = "en" if lang == "en" else "vi"
-    unit = unit if unit and view.data.unit(unit) else get_settings().province_code
+def layout(**query) -> html.Div:
+    lang = "en" if one(query, "lang") == "en" else "vi"
+    unit, panels = one(query, "unit"), one(query, "panels")
+    rotate, refresh = one(query, "rotate"), one(query, "refresh")
+    unit = unit if unit and view.data.unit(unit) and view.data.in_scope(unit) else view.data.home_unit()
     chosen = [p for p in (panels or ",".join(view.PANELS)).split(",") if p in view.PANELS] or list(view.PANELS)
     # Every screen and panel is in the page (callbacks need their targets); unchosen ones stay hidden.
     shown_screens = [i for i, screen in enumerate(view.SCREENS) if any(p in chosen for p in screen)]

@@ -1,0 +1,290 @@
+"""Log-in in front of every page, callback and API route of the web app (``/healthz`` and assets aside).
+
+One guard runs before every request. It lets through the log-in page, the health check and
+static assets. Everyone else must be signed in: a browser session (a signed, http-only,
+same-site cookie with an idle timeout), a bearer token on ``/api/``, or a wall token in the
+``/wall`` URL. Then it checks what the role may open. Dash serves every page through
+one callback (the page router), so the guard reads the path that callback asks for. Which
+*units* a caller sees is not decided here but in the query layer (``warehouse.scope``), which
+``dashboards.data`` asks with :func:`current_principal`'s scope.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, current_user, login_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from access.policy import WALL_PAGE, Principal
+from access.store import AccessStore, User
+from common.labels import UI, label
+from common.settings import get_settings
+from warehouse.scope import OutOfScope
+
+CALLBACK = "/_dash-update-component"
+PUBLIC_PATHS = frozenset({"/login", "/healthz"})
+PUBLIC_PREFIXES = ("/assets/",)
+# Dash's own plumbing: JavaScript bundles and the layout skeleton, no figures.
+DASH_PLUMBING = ("/_dash-layout", "/_dash-dependencies", "/_dash-component-suites/", "/_favicon.ico",
+                 "/_reload-hash")
+ROUTER_OUTPUT = "_pages_content"
+WALL_CALLBACK_PREFIXES = ("wall-", "shell-")
+
+blueprint = Blueprint("access", __name__, template_folder="templates")
+
+
+def install(server: Flask, db_path: Path) -> AccessStore:
+    """Put log-in, the guard, the log-in routes and the security headers on ``server``."""
+    settings = get_settings()
+    store = AccessStore.beside(db_path)
+    server.extensions["ioc_access"] = store
+    server.secret_key = settings.secret_key or store.secret_key()
+    server.config.update(
+        SESSION_COOKIE_NAME="ioc_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        SESSION_REFRESH_EACH_REQUEST=True)  # the cookie's signed time moves on each request: an idle timeout
+    server.session_interface = _SessionInterface()
+    if settings.proxy_count:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count,
+                                   x_host=settings.proxy_count)
+    manager = LoginManager()
+    manager.init_app(server)
+    manager.user_loader(_session_principal)
+    manager.request_loader(_bearer_principal)
+    server.before_request(_guard)
+    server.register_blueprint(blueprint)
+    server.register_error_handler(OutOfScope, lambda exc: (jsonify({"error": str(exc)}), 403))
+    return store
+
+
+def access_store() -> AccessStore:
+    return current_app.extensions["ioc_access"]
+
+
+def current_principal() -> Principal:
+    """The signed-in caller of this request; refuses when there is none (nothing is shown to nobody)."""
+    user = current_user
+    if not getattr(user, "is_authenticated", False):
+        raise OutOfScope("no signed-in user")
+    return user._get_current_object() if hasattr(user, "_get_current_object") else user
+
+
+def admin_view() -> AccessStore:
+    """The access store, for the administration page: admins only, whatever asks."""
+    if current_principal().role != "admin":
+        raise OutOfScope("administrators only")
+    return access_store()
+
+
+def record_export(what: str) -> None:
+    """Exports are allowed to some roles only, and each one is written to the audit log."""
+    principal = current_principal()
+    if not principal.may_export:
+        raise OutOfScope(f"role {principal.role!r} may not export")
+    access_store().audit("export", principal.name, address=request.remote_addr,
+                         detail=f"{what} {request.referrer or ''}".strip())
+
+
+def csrf_token() -> str:
+    """The session's token for the log-in and log-out forms."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+# --- who is calling --------------------------------------------------------------------------------
+
+def _principal(user: User | None, token_id: str | None = None) -> Principal | None:
+    if user is None or user.disabled:
+        return None
+    return Principal(user.name, user.role, user.unit, user.epoch, token_id)
+
+
+def _session_principal(session_id: str) -> Principal | None:
+    """The session's user, unless disabled, given a new password, or signed in by a revoked token."""
+    name, _, rest = session_id.partition(":")
+    epoch, _, token_id = rest.partition(":")
+    store = access_store()
+    principal = _principal(store.user(name), token_id or None)
+    if principal is None or str(principal.epoch) != epoch:
+        return None
+    if token_id and not store.token_active(token_id):
+        return None
+    return principal
+
+
+def _bearer_principal(req) -> Principal | None:
+    """``Authorization: Bearer <token>``, on the API only."""
+    if not req.path.startswith("/api/"):
+        return None
+    scheme, _, text = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not text:
+        return None
+    found = access_store().token_user(text)
+    return _principal(*found) if found else None
+
+
+# --- the guard ---------------------------------------------------------------------------------------
+
+def _guard() -> Response | tuple | None:
+    path = request.path
+    if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+        return None
+    if path == WALL_PAGE and request.args.get("token"):
+        refused = _wall_token_login(request.args["token"])
+        if refused is not None:
+            return refused
+    if not current_user.is_authenticated:
+        return _unauthenticated(path)
+    if not _allowed(current_user, path):
+        return _refuse(403, path)
+    return None
+
+
+def _allowed(principal: Principal, path: str) -> bool:
+    if path.startswith("/api/"):
+        return principal.role != "wall"
+    if path == CALLBACK:
+        return _callback_allowed(principal, request.get_json(silent=True))
+    if path.startswith(DASH_PLUMBING) or path == "/logout":
+        return True
+    return principal.may_open(path)
+
+
+def _callback_allowed(principal: Principal, body) -> bool:
+    """The page router renders whichever path it is given: check that path. A wall account may run
+    only the wall's own callbacks (and the frame's, which show no figures)."""
+    if not isinstance(body, dict):
+        return False
+    outputs = body.get("outputs")
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    ids = [o.get("id") for o in outputs if isinstance(o, dict)]
+    if ROUTER_OUTPUT in ids:
+        pathname = next((i.get("value") for i in body.get("inputs", []) if isinstance(i, dict)
+                         and i.get("id") == "_pages_location" and i.get("property") == "pathname"), None)
+        return isinstance(pathname, str) and principal.may_open(pathname)
+    if principal.role == "wall":
+        return bool(ids) and all(isinstance(i, str) and i.startswith(WALL_CALLBACK_PREFIXES) for i in ids)
+    return True
+
+
+def _wants_html(path: str) -> bool:
+    return request.method == "GET" and not path.startswith(("/api/", "/_dash-"))
+
+
+def _unauthenticated(path: str):
+    if _wants_html(path):
+        return redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/?=&"))
+    response = jsonify({"error": "login required"})
+    response.status_code = 401
+    if path.startswith("/api/"):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ioc"'
+    return response
+
+
+def _refuse(status: int, path: str):
+    if _wants_html(path):
+        return render_template("refused.html", lang=_lang(), labels=_labels(), status=status), status
+    return jsonify({"error": "forbidden"}), status
+
+
+def _wall_token_login(text: str):
+    """A wall display signs in with its long-lived token in the URL (role ``wall`` only)."""
+    store = access_store()
+    found = store.token_user(text)
+    if found is None or found[0].role != "wall":
+        store.audit("login_failed", None, address=request.remote_addr, detail="wall token")
+        return _refuse(401, request.path)
+    principal = _principal(*found)
+    if current_user.is_authenticated and current_user.get_id() == principal.get_id():
+        return None  # the same display reloading: no new session, no new audit line
+    session.clear()
+    login_user(principal)
+    session.permanent = True
+    store.audit("login_ok", principal.name, address=request.remote_addr, detail=f"token {principal.token_id}")
+    return None
+
+
+# --- log-in and log-out --------------------------------------------------------------------------------
+
+def _lang() -> str:
+    return "en" if request.args.get("lang") == "en" else "vi"
+
+
+def _labels() -> dict[str, str]:
+    lang = _lang()
+    return {key: label(key, lang) for key in UI if key.startswith(("login_", "app_title", "refused_"))}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never ``//evil.example`` or ``https://...``)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _login_form(error: str | None = None, status: int = 200):
+    html = render_template("login.html", lang=_lang(), labels=_labels(), error=error, csrf=csrf_token(),
+                           next=_safe_next(request.values.get("next")))
+    return html, status
+
+
+@blueprint.get("/login")
+def login_page():
+    return _login_form()
+
+
+@blueprint.post("/login")
+def login_submit():
+    settings = get_settings()
+    store = access_store()
+    if not _csrf_ok():
+        return _login_form("login_expired", 400)
+    name = request.form.get("username", "").strip().lower()[:64]
+    password = request.form.get("password", "")
+    address = request.remote_addr
+    by_user, by_address = store.recent_failures(name, address, timedelta(minutes=settings.login_window_minutes))
+    if by_user >= settings.login_max_failures_user or by_address >= settings.login_max_failures_address:
+        store.audit("login_throttled", name, address=address)
+        html, status = _login_form("login_throttled", 429)
+        return html, status, {"Retry-After": str(settings.login_window_minutes * 60)}
+    user = store.verify_password(name, password)
+    if user is None:
+        store.audit("login_failed", name, address=address)
+        return _login_form("login_failed", 401)
+    session.clear()
+    login_user(_principal(user))
+    session.permanent = True
+    store.audit("login_ok", user.name, address=address)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@blueprint.post("/logout")
+def logout():
+    if current_user.is_authenticated and _csrf_ok():
+        access_store().audit("logout", current_user.name, address=request.remote_addr)
+        logout_user()
+        session.clear()
+    return redirect("/login")
+
+
+def _csrf_ok() -> bool:
+    expected = session.get("csrf")
+    return bool(expected) and hmac.compare_digest(request.form.get("csrf", ""), expected)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Secure cookies when the setting says so, else whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        configured = get_settings().cookie_secure
+        return request.is_secure if configured is None else configured
