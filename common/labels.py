@@ -53,6 +53,7 @@ UI: dict[str, tuple[str, str]] = {
     "period": ("Kỳ báo cáo", "Period"),
     "target": ("Mục tiêu", "Target"),
     "vs_previous": ("so với kỳ trước", "vs previous period"),
+    "vs_last_year": ("so với cùng kỳ năm trước", "vs same period last year"),
     "no_data": ("Không có dữ liệu", "No data"),
     "trend_title": ("Xu hướng 12 tháng đến {month}", "12-month trend to {month}"),
     "no_target": ("Không đặt mục tiêu", "No target set"),

@@ -70,7 +70,7 @@ def kpis(s: Slice) -> dict:
     return _cached("kpis", lambda: kpi.kpis(reader().cursor(), s), s.key())
 
 
-def compare(s: Slice) -> tuple[dict, dict]:
+def compare(s: Slice) -> kpi.Comparison:
     return _cached("compare", lambda: kpi.compare(reader().cursor(), s), s.key())
 
 

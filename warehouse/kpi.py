@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import duckdb
 
@@ -98,12 +99,18 @@ def kpis_over(con: duckdb.DuckDBPyConnection, s: Slice, periods: Sequence[tuple[
             for i, p in enumerate(periods, start=1)]
 
 
-def compare(con: duckdb.DuckDBPyConnection, s: Slice, now: datetime | None = None) -> tuple[dict, dict]:
-    """The slice's KPIs and those of the previous period of the same length, in one query."""
-    prev = s.previous()
-    current, before = kpis_over(con, s, [(s.date_from, s.date_to), (prev.date_from, prev.date_to)], now)
-    return current, before
+class Comparison(NamedTuple):
+    """A slice's KPIs beside those of the period just before it and of the same period last year."""
 
+    current: dict
+    previous: dict
+    last_year: dict
+
+
+def compare(con: duckdb.DuckDBPyConnection, s: Slice, now: datetime | None = None) -> Comparison:
+    """The slice's KPIs, the previous period of the same length and the same period last year, in one query."""
+    periods = [(x.date_from, x.date_to) for x in (s, s.previous(), s.same_period_last_year())]
+    return Comparison(*kpis_over(con, s, periods, now))
 
 
 def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50,

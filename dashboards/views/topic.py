@@ -39,8 +39,8 @@ TOPICS = {
 
 
 def cards(topic: Topic, s: Slice, lang: str) -> list:
-    current, previous = data.compare(s)
-    return [dbc.Col(kpi_card(k, current[k], previous[k], lang, card_id=f"{topic.slug}-card-{k}"),
+    figures = data.compare(s)
+    return [dbc.Col(kpi_card(k, figures, lang, level=s.handling_level, card_id=f"{topic.slug}-card-{k}"),
                     xs=12, sm=6, lg=3, className="mb-3") for k in topic.rates + topic.counts]
 
 
@@ -54,7 +54,7 @@ def trend(topic: Topic, s: Slice, lang: str) -> go.Figure:
         fig.add_scatter(x=months, y=[r[key] for r in rows], name=kpi_label(key, lang), mode="lines+markers",
                         line=dict(color=colour, width=3),
                         hovertemplate="%{x}: %{y:.2%}<extra>" + kpi_label(key, lang, short=True) + "</extra>")
-        target = target_of(key)
+        target = target_of(key, s.handling_level)
         if target is not None:
             fig.add_hline(y=target, line_dash="dot", line_color=colour, opacity=0.5)
     fig.update_layout(yaxis=dict(tickformat=".0%", range=[0, 1.05]))
