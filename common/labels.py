@@ -175,6 +175,7 @@ UI: dict[str, tuple[str, str]] = {
     "quarantine": ("Dòng bị cách ly", "Quarantined rows"),
     "warnings": ("Cảnh báo dữ liệu", "Data warnings"),
     "export_csv": ("Xuất CSV", "Export CSV"),
+    "export_xlsx": ("Xuất Excel", "Export Excel"),
     "mail_failures": ("Thư tuần gửi không thành công", "Weekly emails that failed"),
     "col_week": ("Tuần", "Week"),
     "col_recipient": ("Người nhận", "Recipient"),
