@@ -194,13 +194,17 @@ UI: dict[str, tuple[str, str]] = {
     "col_quarantined": ("Cách ly", "Quarantined"),
     "col_kind": ("Loại", "Kind"),
     "col_detail": ("Chi tiết", "Detail"),
+    "rating_distribution": ("Đánh giá của hồ sơ giải quyết trong kỳ", "Ratings of dossiers resolved in the period"),
+    "ratings_by_agency": ("Mức độ hài lòng theo cơ quan", "Ratings by agency"),
+    "col_rated": ("Có đánh giá", "Rated"),
     "none_quarantined": ("Không có dòng nào bị cách ly.", "No quarantined rows."),
 }
 
 
 def label(key: str, lang: str = "vi", table: dict | None = None) -> str:
-    """The label of ``key`` in ``lang`` (Vietnamese by default)."""
-    entry = (table or UI).get(key) or KPI_LABELS.get(key) or (key, key)
+    """The label of ``key`` in ``lang`` (Vietnamese by default): from ``table``, else the UI's, a KPI's or a
+    rating value's."""
+    entry = (table or UI).get(key) or KPI_LABELS.get(key) or RATING_LABELS.get(key) or (key, key)
     return entry[1] if lang == "en" else entry[0]
 
 
@@ -215,6 +219,13 @@ WARNING_KINDS: dict[str, tuple[str, str]] = {
     "new_agency": ("Cơ quan mới", "New agency"),
     "duplicate_in_file": ("Trùng mã trong tệp", "Repeated id in a file"),
     "unknown_value": ("Giá trị lạ", "Unknown value"),
+}
+
+
+# The rating values of DATA-CONTRACT.md's "Mức độ hài lòng" (warehouse.kpi.RATING_KEYS).
+RATING_LABELS: dict[str, tuple[str, str]] = {
+    "very_satisfied": ("Rất hài lòng", "Very satisfied"), "satisfied": ("Hài lòng", "Satisfied"),
+    "dissatisfied": ("Không hài lòng", "Dissatisfied"), "not_rated": ("Chưa đánh giá", "Not rated"),
 }
 
 

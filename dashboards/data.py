@@ -74,6 +74,10 @@ def compare(s: Slice) -> kpi.Comparison:
     return _cached("compare", lambda: kpi.compare(reader().cursor(), s), s.key())
 
 
+def ratings_by(s: Slice, dimension: str = "none") -> list[dict]:
+    return _cached("ratings", lambda: kpi.ratings_by(reader().cursor(), s, dimension), s.key(), dimension)
+
+
 def kpis_by(s: Slice, dimension: str) -> list[dict]:
     return _cached("by", lambda: kpi.kpis_by(reader().cursor(), s, dimension), s.key(), dimension)
 

@@ -88,3 +88,20 @@ def ranked_bar(items: list[tuple[str, float | None, int]], lang: str, *, metric:
     base_layout(fig, lang, height or max(260, 26 * len(rows) + 50))
     fig.update_yaxes(automargin=True)
     return fig
+
+
+def count_bars(items: list[tuple[str, int, str]], lang: str, height: int = 260) -> go.Figure:
+    """Horizontal bars of (name, dossiers, colour) in the given order, each labelled with its count."""
+    if not any(count for _, count, _ in items):
+        return empty_figure(lang, height)
+    fig = go.Figure(go.Bar(
+        x=[count for _, count, _ in items], y=[name for name, _, _ in items], orientation="h",
+        marker_color=[colour for _, _, colour in items], text=[formats.number(c, lang) for _, c, _ in items],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text} " + label("dossiers", lang) + "<extra></extra>",
+    ))
+    fig.update_layout(xaxis=dict(tickformat=",.0f", range=[0, max(c for _, c, _ in items) * 1.25]),
+                      yaxis=dict(autorange="reversed"), bargap=0.3)
+    base_layout(fig, lang, height)
+    fig.update_yaxes(automargin=True)
+    return fig
