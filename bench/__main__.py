@@ -4,6 +4,9 @@ Builds N synthetic dossiers (default 1,000,000) as one CSV export, loads it with
 the ordinary ETL, then times every query the overview page makes (uncached,
 through the query layer) and, for comparison, the same figures computed the
 way an analyst would without this product: pandas over the export file.
+
+``python -m bench --pages [--db PATH]`` times every page's callbacks server-side instead
+(``bench/pages.py``): on the warehouse at PATH (the demo's, say), or on the N synthetic dossiers.
 """
 from __future__ import annotations
 
@@ -69,7 +72,7 @@ def percentile(samples: list[float], q: float) -> float:
 def overview_queries(con, s: Slice) -> dict:
     """Exactly what the overview page asks (dashboards/views/overview.py), uncached."""
     return {
-        "cards: slice + previous period": lambda: kpi.compare(con, s, scope=ALL),
+        "cards: slice, previous period, same period last year": lambda: kpi.compare(con, s, scope=ALL),
         "cards: slice totals": lambda: kpi.kpis(con, s, scope=ALL),
         "monthly trend (12 periods)": lambda: kpi.kpis_over(con, s, months_ending(s.date_to, 12), scope=ALL),
         "late rate by field": lambda: kpi.kpis_by(con, s, "field", scope=ALL),
@@ -123,6 +126,18 @@ def email_seconds(db: Path) -> float:
         controller.stop()
 
 
+def bench_pages(db: Path, title: str, out: Path) -> int:
+    """Time the pages' callbacks on ``db``; print the table and write the figures beside ``out``."""
+    from bench.pages import table, time_pages
+
+    results = time_pages(db)
+    print(table(results, title))
+    path = out.with_name(out.stem + "-pages.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"warehouse": title, "pages": results}, indent=2, ensure_ascii=False))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -130,7 +145,12 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=Path("bench/out/results.json"))
     parser.add_argument("--etl-only", action="store_true", help="only the load figures (for 10M rows)")
+    parser.add_argument("--pages", action="store_true",
+                        help="time every page's callbacks (uncached and cached) instead of the overview's queries")
+    parser.add_argument("--db", type=Path, default=None, help="with --pages: an existing warehouse (no generation)")
     args = parser.parse_args()
+    if args.pages and args.db:
+        return bench_pages(args.db, f"{args.db}", args.out)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="ioc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
 
@@ -154,6 +174,8 @@ def main() -> int:
     if args.etl_only:
         return 0
 
+    if args.pages:
+        return bench_pages(db, f"{args.rows:,} synthetic dossiers", args.out)
     con = Reader(Store(db)).cursor()
     start, end = preset_range("year_to_date", date(2026, 10, 31))
     s = Slice(start, end, unit="72")

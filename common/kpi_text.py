@@ -12,16 +12,18 @@ def is_count(key: str) -> bool:
     return key in COUNT_KEYS
 
 
-def target_of(key: str) -> float | None:
-    """The province's target (pending overdue: none should be; dossiers received: no target)."""
+def target_of(key: str, level: str | None = None) -> float | None:
+    """The target for a slice at ``level`` (its handling-level filter; None = all levels): the level's
+    override where the province sets one, else the province's (pending overdue: none should be;
+    dossiers received: no target)."""
     if key == "pending_overdue":
         return 0
-    return getattr(get_settings().targets, key, None)
+    return get_settings().targets.of(key, level)
 
 
-def meets_target(key: str, value: float | None, target: float | None = None) -> bool | None:
-    """Whether ``value`` meets the target (the setting unless given); None when either is unknown."""
-    target = target_of(key) if target is None else target
+def meets_target(key: str, value: float | None, level: str | None = None) -> bool | None:
+    """Whether ``value`` meets the target for ``level``; None when either is unknown."""
+    target = target_of(key, level)
     if value is None or target is None:
         return None
     return value <= target if key in LOWER_IS_BETTER else value >= target
@@ -43,9 +45,9 @@ def format_value(key: str, value, lang: str) -> str:
     return formats.number(value, lang) if is_count(key) else formats.percent(value, lang)
 
 
-def target_text(key: str, lang: str, *, whole: bool = False) -> str:
+def target_text(key: str, lang: str, *, whole: bool = False, level: str | None = None) -> str:
     """``Mục tiêu: ≥ 99,00%`` (``whole``: ``Mục tiêu ≥ 99%``, for the wall); "no target" when none is set."""
-    target = target_of(key)
+    target = target_of(key, level)
     if target is None:
         return label("no_target", lang)
     comparator = "≤" if key in LOWER_IS_BETTER else "≥"

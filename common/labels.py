@@ -87,6 +87,7 @@ UI: dict[str, tuple[str, str]] = {
     "period": ("Kỳ báo cáo", "Period"),
     "target": ("Mục tiêu", "Target"),
     "vs_previous": ("so với kỳ trước", "vs previous period"),
+    "vs_last_year": ("so với cùng kỳ năm trước", "vs same period last year"),
     "no_data": ("Không có dữ liệu", "No data"),
     "trend_title": ("Xu hướng 12 tháng đến {month}", "12-month trend to {month}"),
     "no_target": ("Không đặt mục tiêu", "No target set"),
@@ -208,6 +209,7 @@ UI: dict[str, tuple[str, str]] = {
     "quarantine": ("Dòng bị cách ly", "Quarantined rows"),
     "warnings": ("Cảnh báo dữ liệu", "Data warnings"),
     "export_csv": ("Xuất CSV", "Export CSV"),
+    "export_xlsx": ("Xuất Excel", "Export Excel"),
     "mail_failures": ("Thư tuần gửi không thành công", "Weekly emails that failed"),
     "col_week": ("Tuần", "Week"),
     "col_recipient": ("Người nhận", "Recipient"),
@@ -226,13 +228,17 @@ UI: dict[str, tuple[str, str]] = {
     "col_quarantined": ("Cách ly", "Quarantined"),
     "col_kind": ("Loại", "Kind"),
     "col_detail": ("Chi tiết", "Detail"),
+    "rating_distribution": ("Đánh giá của hồ sơ giải quyết trong kỳ", "Ratings of dossiers resolved in the period"),
+    "ratings_by_agency": ("Mức độ hài lòng theo cơ quan", "Ratings by agency"),
+    "col_rated": ("Có đánh giá", "Rated"),
     "none_quarantined": ("Không có dòng nào bị cách ly.", "No quarantined rows."),
 }
 
 
 def label(key: str, lang: str = "vi", table: dict | None = None) -> str:
-    """The label of ``key`` in ``lang`` (Vietnamese by default)."""
-    entry = (table or UI).get(key) or KPI_LABELS.get(key) or (key, key)
+    """The label of ``key`` in ``lang`` (Vietnamese by default): from ``table``, else the UI's, a KPI's or a
+    rating value's."""
+    entry = (table or UI).get(key) or KPI_LABELS.get(key) or RATING_LABELS.get(key) or (key, key)
     return entry[1] if lang == "en" else entry[0]
 
 
@@ -247,6 +253,13 @@ WARNING_KINDS: dict[str, tuple[str, str]] = {
     "new_agency": ("Cơ quan mới", "New agency"),
     "duplicate_in_file": ("Trùng mã trong tệp", "Repeated id in a file"),
     "unknown_value": ("Giá trị lạ", "Unknown value"),
+}
+
+
+# The rating values of DATA-CONTRACT.md's "Mức độ hài lòng" (warehouse.kpi.RATING_KEYS).
+RATING_LABELS: dict[str, tuple[str, str]] = {
+    "very_satisfied": ("Rất hài lòng", "Very satisfied"), "satisfied": ("Hài lòng", "Satisfied"),
+    "dissatisfied": ("Không hài lòng", "Dissatisfied"), "not_rated": ("Chưa đánh giá", "Not rated"),
 }
 
 

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+HandlingLevel = Literal["Tỉnh", "Huyện", "Xã"]
+
+
 class Targets(BaseSettings):
-    """Targets the province has set itself (fractions 0..1)."""
+    """Targets the province has set itself (fractions 0..1).
+
+    Provinces that set some targets by handling level (online filing 90% for provincial procedures,
+    50% for communes) override them per level, e.g.
+    ``IOC_TARGETS__BY_LEVEL='{"Tỉnh": {"online_rate": 0.9}, "Xã": {"online_rate": 0.5}}'``; a slice
+    filtered to that level is measured against its override, everything else against the province's.
+    """
 
     on_time_rate: float = 0.99
     late_rate: float = 0.01
@@ -24,6 +34,23 @@ class Targets(BaseSettings):
     online_payment_rate: float = 0.80
     digitised_rate: float = 0.80
     satisfaction_rate: float = 0.85
+    by_level: dict[HandlingLevel, dict[str, float]] = Field(default_factory=dict)
+
+    @field_validator("by_level")
+    @classmethod
+    def _known_keys(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        """A misspelt KPI key would silently keep the province's target: refuse it at start-up."""
+        known = set(cls.model_fields) - {"by_level"}
+        unknown = {k for overrides in value.values() for k in overrides} - known
+        if unknown:
+            raise ValueError(f"unknown KPI in targets by level: {sorted(unknown)}")
+        return value
+
+    def of(self, key: str, level: str | None = None) -> float | None:
+        """The target of ``key`` for a handling level (its override, else the province's); None if unset."""
+        if key not in type(self).model_fields or key == "by_level":
+            return None
+        return self.by_level.get(level, {}).get(key, getattr(self, key))
 
 
 class Criterion766(BaseSettings):

@@ -102,8 +102,12 @@ def kpis(s: Slice) -> dict:
     return _ask("kpis", kpi.kpis, s)
 
 
-def compare(s: Slice) -> tuple[dict, dict]:
+def compare(s: Slice) -> kpi.Comparison:
     return _ask("compare", kpi.compare, s)
+
+
+def ratings_by(s: Slice, dimension: str = "none") -> list[dict]:
+    return _ask("ratings", kpi.ratings_by, s, dimension)
 
 
 def kpis_by(s: Slice, dimension: str) -> list[dict]:

@@ -63,7 +63,7 @@ def test_exported_csv_adds_up_to_the_cli(chromium, sample_app, sample_db, tmp_pa
     page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field", wait_until="networkidle")
     page.wait_for_selector("#late-table .ag-row")
     with page.expect_download() as download:
-        page.click("#late-export")
+        page.click("#late-table-csv")
     path = tmp_path / "export.csv"
     download.value.save_as(path)
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
@@ -73,3 +73,27 @@ def test_exported_csv_adds_up_to_the_cli(chromium, sample_app, sample_db, tmp_pa
     groups = [r for r in body if r[0] != "Tổng cộng"]
     cli = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "72")
     assert sum(int(r[received].replace(".", "")) for r in groups) == cli["received_new"]
+
+
+def test_exported_xlsx_holds_the_table_with_vietnamese_headers_and_adds_up_to_the_cli(chromium, sample_app,
+                                                                                       sample_db, tmp_path):
+    import polars as pl
+
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field", wait_until="networkidle")
+    page.wait_for_selector("#late-table .ag-row")
+    shown = page.locator("#late-table .ag-center-cols-container .ag-row").count()
+    with page.expect_download() as download:
+        page.click("#late-table-xlsx")
+    assert download.value.suggested_filename == "bieu-06a.xlsx"
+    path = tmp_path / "export.xlsx"
+    download.value.save_as(path)
+    sheet = pl.read_excel(path, engine="calamine")
+    assert sheet.columns[0] == "Nhóm" and "Trễ hạn" in sheet.columns and "Tỷ lệ trễ hạn" in sheet.columns
+    groups, total = sheet.filter(pl.col("Nhóm") != "Tổng cộng"), sheet.filter(pl.col("Nhóm") == "Tổng cộng")
+    assert groups.height == shown and total.height == 1
+    cli = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "72")
+    for key, header in (("received_new", "Mới tiếp nhận trong kỳ"), ("resolved_late", "Trễ hạn"),
+                        ("pending_overdue", "Đang giải quyết quá hạn")):
+        assert groups[header].sum() == total[header][0] == cli[key]
+    assert abs(total["Tỷ lệ trễ hạn"][0] - cli["late_rate"]) < 1e-9  # a number, not text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import duckdb
 
@@ -43,11 +44,16 @@ def unit_depth(con: duckdb.DuckDBPyConnection, unit: str | None) -> int | None:
     return row[0]
 
 
+def _dimension(name: str) -> str:
+    """``name`` if queries can group by it; the SQL's ``case`` would quietly put everything in one group."""
+    if name not in DIMENSIONS:
+        raise ValueError(f"unknown dimension: {name!r}")
+    return name
+
+
 def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice,
             group_by: str, now: datetime | None, scope: Scope) -> dict:
     """The SQL parameters of every query: the one place a slice is narrowed to the caller's scope."""
-    if group_by not in DIMENSIONS:
-        raise ValueError(f"unknown dimension: {group_by!r}")
     s = scope.narrow(con, s)
     return {
         "period_from": [p[0] for p in periods],
@@ -56,16 +62,26 @@ def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]]
         "min_from": min(p[0] for p in periods), "max_to": max(p[1] for p in periods),
         "unit": s.unit, "unit_depth": unit_depth(con, s.unit) or 1,
         "field": s.field, "agency": s.agency, "handling_level": s.handling_level,
-        "channel": s.channel, "procedure": s.procedure, "group_by": group_by,
+        "channel": s.channel, "procedure": s.procedure, "group_by": _dimension(group_by),
     }
+
+
+def _slice_params(con: duckdb.DuckDBPyConnection, s: Slice, scope: Scope) -> dict:
+    """The parameters of ``queries/sliced_dossiers``: the unit (and its depth) and the filters."""
+    params = _params(con, [(s.date_from, s.date_to)], s, "none", None, scope)
+    return {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel", "procedure")}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> list[dict]:
+    cursor = con.execute(sql(query), params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice, *,
                scope: Scope, group_by: str = "none", now: datetime | None = None) -> list[dict]:
     """Rows of (period_idx, group_key, every count and rate) for each period and group."""
-    cursor = con.execute(sql("queries/kpi"), _params(con, periods, s, group_by, now, scope))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return _rows(con, "queries/kpi", _params(con, periods, s, group_by, now, scope))
 
 
 def empty_kpis() -> dict:
@@ -102,14 +118,18 @@ def kpis_over(con: duckdb.DuckDBPyConnection, s: Slice, periods: Sequence[tuple[
             for i, p in enumerate(periods, start=1)]
 
 
-def compare(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope,
-            now: datetime | None = None) -> tuple[dict, dict]:
-    """The slice's KPIs and those of the previous period of the same length, in one query."""
-    prev = s.previous()
-    current, before = kpis_over(con, s, [(s.date_from, s.date_to), (prev.date_from, prev.date_to)],
-                                scope=scope, now=now)
-    return current, before
+class Comparison(NamedTuple):
+    """A slice's KPIs beside those of the period just before it and of the same period last year."""
 
+    current: dict
+    previous: dict
+    last_year: dict
+
+
+def compare(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope, now: datetime | None = None) -> Comparison:
+    """The slice's KPIs, the previous period of the same length and the same period last year, in one query."""
+    periods = [(x.date_from, x.date_to) for x in (s, s.previous(), s.same_period_last_year())]
+    return Comparison(*kpis_over(con, s, periods, scope=scope, now=now))
 
 
 def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50, *, scope: Scope,
@@ -128,21 +148,22 @@ def due_soon_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, li
 
 def _warning_list(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime | None, due_before: datetime,
                   as_of: datetime, limit: int, scope: Scope) -> list[dict]:
-    params = _params(con, [(s.date_from, s.date_to)], s, "none", None, scope)
-    params = {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel",
-                                     "procedure")} | {"as_of": as_of, "due_from": due_from,
-                                                      "due_before": due_before, "limit": limit}
-    cursor = con.execute(sql("queries/overdue"), params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    params = _slice_params(con, s, scope) | {"as_of": as_of, "due_from": due_from, "due_before": due_before, "limit": limit}
+    return _rows(con, "queries/overdue", params)
 
 
 def dossier_list(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 5_000, *, scope: Scope) -> list[dict]:
     """The dossiers counted in the slice's ``received_total`` (newest first), with their outcome by ``to``."""
-    params = _params(con, [(s.date_from, s.date_to)], s, "none", None, scope)
-    params = {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel",
-                                     "procedure")} | {"period_from": s.date_from, "period_to": s.date_to,
-                                                      "limit": limit}
-    cursor = con.execute(sql("queries/dossier_list"), params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    params = _slice_params(con, s, scope) | {"period_from": s.date_from, "period_to": s.date_to, "limit": limit}
+    return _rows(con, "queries/dossier_list", params)
+
+
+RATING_KEYS = ("very_satisfied", "satisfied", "dissatisfied", "not_rated")
+
+
+def ratings_by(con: duckdb.DuckDBPyConnection, s: Slice, dimension: str = "none", *, scope: Scope) -> list[dict]:
+    """How the dossiers resolved in the slice's period were rated (``RATING_KEYS`` counts, ``rated_total``,
+    ``resolved_total``), per group of ``dimension``: the distribution behind ``satisfaction_rate``."""
+    params = _slice_params(con, s, scope) | {"period_from": s.date_from, "period_to": s.date_to,
+                                      "group_by": _dimension(dimension)}
+    return _rows(con, "queries/ratings", params)

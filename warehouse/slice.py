@@ -5,6 +5,7 @@ caches store results under, so equal slices share one cached answer.
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +26,17 @@ def as_of_instant(period_to: date, now: datetime | None = None) -> datetime:
     if period_to >= now.date():
         return now
     return datetime.combine(period_to, time(23, 59, 59, 999000))
+
+
+def _year_earlier(day: date, keep_month_end: bool = False) -> date:
+    """``day`` one year earlier; 29 February becomes 28 February, and with ``keep_month_end`` the last
+    day of February stays the last day of February."""
+    if day.month == 2 and day.day == 29:
+        return day.replace(year=day.year - 1, day=28)
+    earlier = day.replace(year=day.year - 1)
+    if keep_month_end and day.month == 2 and day.day == 28 and calendar.isleap(earlier.year):
+        return earlier.replace(day=29)
+    return earlier
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,16 @@ class Slice:
         """The period of the same length just before this one."""
         return replace(self, date_from=self.date_from - timedelta(days=self.days),
                        date_to=self.date_from - timedelta(days=1))
+
+    def same_period_last_year(self) -> Slice:
+        """The same calendar days one year earlier (KPI cards' year-on-year change).
+
+        29 February has no twin: a start or end on it moves to 28 February. A period ending on the
+        last day of February ends on the last day of February a year earlier, so a whole February
+        or a year to date through February compares with the whole month (28 Feb 2025 → 29 Feb 2024).
+        """
+        return replace(self, date_from=_year_earlier(self.date_from),
+                       date_to=_year_earlier(self.date_to, keep_month_end=True))
 
     def key(self) -> tuple:
         return tuple(sorted(asdict(self).items()))

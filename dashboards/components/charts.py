@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from common import formats
 from common.labels import LOWER_IS_BETTER, kpi_label, label
@@ -10,15 +11,29 @@ COLOURS = {"primary": "#0b5cad", "good": "#1a7f37", "bad": "#c62828", "muted": "
 FONT = "Inter, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif"
 
 
-def base_layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
-    """Shared layout: Vietnamese separators (``1.234,5``), quiet grid, compact margins."""
-    fig.update_layout(
-        height=height, margin=dict(l=8, r=16, t=8, b=8), font=dict(family=FONT, size=13),
-        separators=",." if lang == "vi" else ".,", plot_bgcolor="white", paper_bgcolor="white",
-        hoverlabel=dict(font_family=FONT), legend=dict(orientation="h", y=1.08, x=0),
+def _template() -> go.layout.Template:
+    """Our look (plotly's default template's essentials, quiet grid, compact margins, one font) as a small
+    template built once: assigning it costs a chart a fraction of a millisecond, where the same settings
+    as updates over plotly's full default template cost ~4 ms per chart (the cached pages' budget is 20 ms)."""
+    axis = dict(ticks="", title=dict(standoff=15), automargin=True, zerolinecolor="white", zerolinewidth=2)
+    template = go.layout.Template()
+    template.layout.update(
+        margin=dict(l=8, r=16, t=8, b=8), font=dict(family=FONT, size=13, color="#2a3f5f"), plot_bgcolor="white",
+        paper_bgcolor="white", hoverlabel=dict(font_family=FONT, align="left"), hovermode="closest",
+        legend=dict(orientation="h", y=1.08, x=0), autotypenumbers="strict",
+        colorway=pio.templates["plotly"].layout.colorway,
+        xaxis=axis | dict(showgrid=False, linecolor="#d0d7de"),
+        yaxis=axis | dict(gridcolor="#eef1f4", linecolor="white", zeroline=False),
     )
-    fig.update_xaxes(showgrid=False, linecolor="#d0d7de")
-    fig.update_yaxes(gridcolor="#eef1f4", zeroline=False)
+    return template
+
+
+pio.templates["ioc"] = _template()
+
+
+def base_layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
+    """Shared layout (the ``ioc`` template), the height, and the language's separators (``1.234,5``)."""
+    fig.update_layout(template="ioc", height=height, separators=",." if lang == "vi" else ".,")
     return fig
 
 
@@ -85,6 +100,19 @@ def ranked_bar(items: list[tuple[str, float | None, int]], lang: str, *, metric:
     top = max(value for _, value, _, _ in rows) or 0.01
     fig.update_layout(xaxis=dict(tickformat=".1%", range=[0, top * 1.25]), yaxis=dict(autorange="reversed"),
                       bargap=0.3)
-    base_layout(fig, lang, height or max(260, 26 * len(rows) + 50))
-    fig.update_yaxes(automargin=True)
-    return fig
+    return base_layout(fig, lang, height or max(260, 26 * len(rows) + 50))
+
+
+def count_bars(items: list[tuple[str, int, str]], lang: str, height: int = 260) -> go.Figure:
+    """Horizontal bars of (name, dossiers, colour) in the given order, each labelled with its count."""
+    if not any(count for _, count, _ in items):
+        return empty_figure(lang, height)
+    fig = go.Figure(go.Bar(
+        x=[count for _, count, _ in items], y=[name for name, _, _ in items], orientation="h",
+        marker_color=[colour for _, _, colour in items], text=[formats.number(c, lang) for _, c, _ in items],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text} " + label("dossiers", lang) + "<extra></extra>",
+    ))
+    fig.update_layout(xaxis=dict(tickformat=",.0f", range=[0, max(c for _, c, _ in items) * 1.25]),
+                      yaxis=dict(autorange="reversed"), bargap=0.3)
+    return base_layout(fig, lang, height)

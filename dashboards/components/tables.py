@@ -1,10 +1,14 @@
-"""Tables (AG Grid) with Vietnamese headers, sorting, filtering, paging and CSV export."""
+"""Tables (AG Grid) with Vietnamese headers, sorting, filtering, paging, and CSV and XLSX export."""
 from __future__ import annotations
 
-import dash_ag_grid as dag
-from dash import Input, Output, callback
+import io
 
-from access.web import record_export
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import xlsxwriter
+from dash import Input, Output, State, callback, dcc, html
+
+from access.web import current_principal, record_export
 from common.labels import label
 
 AG_GRID_VI = {
@@ -28,6 +32,15 @@ def number_column(lang: str, digits: int = 0) -> dict:
     return {"valueFormatter": {"function": fmt}, "type": "rightAligned", "filter": "agNumberColumnFilter"}
 
 
+def percent_column(lang: str, digits: int = 2) -> dict:
+    """Right-aligned rates (fractions) shown as ``99,66%``; the ``ioc-percent`` class tells the XLSX export."""
+    locale = "vi-VN" if lang == "vi" else "en-GB"
+    fmt = (f"params.value == null ? '–' : (params.value * 100).toLocaleString('{locale}', "
+           f"{{minimumFractionDigits: {digits}, maximumFractionDigits: {digits}}}) + '%'")
+    return {"valueFormatter": {"function": fmt}, "type": "rightAligned", "filter": "agNumberColumnFilter",
+            "cellClass": "ioc-percent"}
+
+
 def grid(grid_id: str, rows: list[dict], columns: list[tuple], lang: str, *,
          file_name: str, page_size: int = 15, height: str = "auto", compact: bool = False) -> dag.AgGrid:
     """``columns`` are (field, label key in common.labels.UI[, extra column options]).
@@ -49,10 +62,48 @@ def grid(grid_id: str, rows: list[dict], columns: list[tuple], lang: str, *,
     )
 
 
-def export_on_click(button_id: str, grid_id: str) -> None:
-    """Register: clicking ``button_id`` downloads ``grid_id`` as CSV, exactly as filtered and sorted on screen."""
+def export_buttons(grid_id: str, lang: str) -> html.Div:
+    """The CSV and XLSX buttons of the table ``grid_id`` (with the XLSX download); ``export_on_click`` wires them."""
+    if not current_principal().may_export:  # leaders and wall displays: no buttons (and refused if crafted)
+        return html.Div(className="card-header-tools")
+    button = {"size": "sm", "color": "secondary", "outline": True, "className": "text-nowrap"}
+    return html.Div([dbc.Button(label("export_csv", lang), id=f"{grid_id}-csv", **button),
+                     dbc.Button(label("export_xlsx", lang), id=f"{grid_id}-xlsx", **button),
+                     dcc.Download(id=f"{grid_id}-download")], className="card-header-tools")
 
-    @callback(Output(grid_id, "exportDataAsCsv"), Input(button_id, "n_clicks"), prevent_initial_call=True)
-    def export(_clicks):
+
+def export_on_click(grid_id: str) -> None:
+    """Register the exports of ``grid_id``: both hold exactly what the table shows (its columns and headers,
+    its rows as filtered and sorted, and its pinned total row). CSV is written by the browser; XLSX by the
+    server from the same rows, keeping numbers as numbers so a spreadsheet can add them up."""
+
+    @callback(Output(grid_id, "exportDataAsCsv"), Input(f"{grid_id}-csv", "n_clicks"), prevent_initial_call=True)
+    def export_csv(_clicks):
         record_export(f"{grid_id}.csv")  # refused (403) for roles that may not export; audited otherwise
         return True
+
+    @callback(Output(f"{grid_id}-download", "data"), Input(f"{grid_id}-xlsx", "n_clicks"),
+              State(grid_id, "virtualRowData"), State(grid_id, "rowData"), State(grid_id, "columnDefs"),
+              State(grid_id, "dashGridOptions"), State(grid_id, "csvExportParams"), prevent_initial_call=True)
+    def export_xlsx(_clicks, shown, rows, columns, options, csv_params):
+        record_export(f"{grid_id}.xlsx")
+        body = (shown if shown is not None else rows) + (options or {}).get("pinnedBottomRowData", [])
+        name = csv_params["fileName"].removesuffix(".csv") + ".xlsx"
+        return dcc.send_bytes(xlsx_bytes(columns, body), name)
+
+
+def xlsx_bytes(columns: list[dict], rows: list[dict]) -> bytes:
+    """One sheet: the visible columns' headers in bold, frozen, then ``rows``; rates as ``0.00%``."""
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+        sheet = book.add_worksheet()
+        header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        percent = book.add_format({"num_format": "0.00%"})
+        for col, column in enumerate(c for c in columns if not c.get("hide")):
+            sheet.write(0, col, column.get("headerName", column["field"]), header)
+            style = percent if "ioc-percent" in str(column.get("cellClass", "")) else None
+            sheet.set_column(col, col, 14 if column.get("type") == "rightAligned" else 28, style)
+            for row, record in enumerate(rows, start=1):
+                sheet.write(row, col, record.get(column["field"]))
+        sheet.freeze_panes(1, 0)
+    return buffer.getvalue()

@@ -6,17 +6,16 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from common.labels import label
-from dashboards.components.tables import export_on_click
+from dashboards.components.tables import export_buttons, export_on_click
 from dashboards.views import data_quality as view
 
 dash.register_page(__name__, path="/du-lieu", name="Dữ liệu", title_en="Data", title="Dữ liệu – IOC", order=90)
 
 
-def section(title_key: str, body, lang: str, export_id: str | None = None) -> dbc.Card:
+def section(title_key: str, body, lang: str, export_grid: str | None = None) -> dbc.Card:
     header = [html.Span(label(title_key, lang))]
-    if export_id:
-        header.append(dbc.Button(label("export_csv", lang), id=export_id, size="sm", color="secondary",
-                                 outline=True))
+    if export_grid:
+        header.append(export_buttons(export_grid, lang))
     return dbc.Card([dbc.CardHeader(html.Div(header, className="card-header-row")), dbc.CardBody(body)],
                     className="mb-3")
 
@@ -27,11 +26,11 @@ def layout(lang: str = "vi", **_query) -> html.Div:
         html.Div(html.H1(label("data_quality", lang), className="page-title"), className="page-header"),
         section("freshness", view.freshness(lang), lang),
         section("loads", view.loads_table(lang), lang),
-        section("quarantine", view.quarantine_table(lang), lang, export_id="dq-quarantine-export"),
-        section("warnings", view.warnings_table(lang), lang, export_id="dq-warnings-export"),
+        section("quarantine", view.quarantine_table(lang), lang, export_grid="dq-quarantine"),
+        section("warnings", view.warnings_table(lang), lang, export_grid="dq-warnings"),
         section("mail_failures", view.mail_failures_table(lang), lang),
     ])
 
 
-export_on_click("dq-quarantine-export", "dq-quarantine")
-export_on_click("dq-warnings-export", "dq-warnings")
+export_on_click("dq-quarantine")
+export_on_click("dq-warnings")

@@ -10,7 +10,7 @@ from common import formats
 from common.labels import label
 from common.settings import get_settings
 from dashboards import data
-from dashboards.components.tables import export_on_click
+from dashboards.components.tables import export_buttons, export_on_click
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.url_state import preset_of, slice_for_page
 from dashboards.views import early_warning as view
@@ -35,13 +35,12 @@ def layout(lang: str = "vi", **query) -> html.Div:
         dbc.Card([dbc.CardHeader(html.Div([
             html.Span(f"{label('overdue_now_title', lang)}: {formats.number(overdue_count, lang)}",
                       id="cb-overdue-count"),
-            dbc.Button(label("export_csv", lang), id="cb-overdue-export", size="sm", color="secondary", outline=True),
+            export_buttons("cb-overdue", lang),
         ], className="card-header-row")), dbc.CardBody(overdue)], className="mb-3"),
         dbc.Card([dbc.CardHeader(html.Div([
             html.Span(f"{label('due_soon_title', lang).format(hours=hours)}: {formats.number(soon_count, lang)}",
                       id="cb-due-soon-count"),
-            dbc.Button(label("export_csv", lang), id="cb-due-soon-export", size="sm", color="secondary",
-                       outline=True),
+            export_buttons("cb-due-soon", lang),
         ], className="card-header-row")), dbc.CardBody(soon)], className="mb-3"),
         html.Div(lang, id="cb-lang", hidden=True),
     ])
@@ -50,5 +49,5 @@ def layout(lang: str = "vi", **query) -> html.Div:
 link_to_url("cb")
 
 
-export_on_click("cb-overdue-export", "cb-overdue")
-export_on_click("cb-due-soon-export", "cb-due-soon")
+export_on_click("cb-overdue")
+export_on_click("cb-due-soon")

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from common.labels import label
 from dashboards import data
-from dashboards.components.tables import export_on_click
+from dashboards.components.tables import export_buttons, export_on_click
 from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.url_state import preset_of, query_from_slice, slice_for_page
@@ -47,8 +47,7 @@ def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
         dbc.Card([dbc.CardHeader(html.Div([
             html.Span(label("table_06a", lang).format(dimension=label(f"dim_{by}", lang))),
             html.Div([dbc.Select(id="late-by", options=dims, value=by, size="sm"),
-                      dbc.Button(label("export_csv", lang), id="late-export", size="sm", color="secondary",
-                                 outline=True, className="text-nowrap")], className="card-header-tools"),
+                      export_buttons("late-table", lang)], className="card-header-tools"),
         ], className="card-header-row")), dbc.CardBody(view.table_06a(s, by, lang))], className="mb-3"),
         html.Div(lang, id="late-lang", hidden=True),
     ])
@@ -57,4 +56,4 @@ def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
 link_to_url("late", drill_graph="late-units", extra=("late-by", "by"))
 
 
-export_on_click("late-export", "late-table")
+export_on_click("late-table")

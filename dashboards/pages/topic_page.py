@@ -11,6 +11,7 @@ from common.labels import kpi_label, label
 from dashboards import data
 from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
+from dashboards.components.tables import export_on_click
 from dashboards.url_state import preset_of, query_from_slice, slice_for_page
 from dashboards.views import topic as view
 
@@ -44,6 +45,7 @@ def register_page(module: str, slug: str) -> None:
                                   dbc.CardBody(dcc.Graph(id=f"{prefix}-fields", figure=view.by_field(topic, s, lang),
                                                          **graph))]), lg=6, className="mb-3"),
             ]),
+            *(topic.extra(s, lang) if topic.extra else []),
             html.Div(lang, id=f"{prefix}-lang", hidden=True),
         ])
 
@@ -51,3 +53,5 @@ def register_page(module: str, slug: str) -> None:
                        title=f"{label(topic.title_key)} – IOC", order=topic.order, layout=layout)
 
     link_to_url(prefix, drill_graph=f"{prefix}-units")
+    for grid_id in topic.exported_grids:
+        export_on_click(grid_id)

@@ -7,7 +7,7 @@ from common import formats
 from common.labels import OUTCOME_LABELS, label
 from dashboards import data
 from dashboards.components.charts import ranked_bar
-from dashboards.components.tables import grid, number_column
+from dashboards.components.tables import grid, number_column, percent_column
 from dashboards.views.overview import slice_label, unit_label
 from warehouse.slice import Slice
 
@@ -27,12 +27,8 @@ def table_06a(s: Slice, dimension: str, lang: str):
     body.sort(key=lambda r: -(r["late_rate"] or 0))
     pinned = {"group": label("total", lang), **{k: total[k] for k in TABLE_COUNTS}, "late_rate": total["late_rate"]}
     number = number_column(lang)
-    percent = {"valueFormatter": {"function": "params.value == null ? '–' : (params.value * 100).toLocaleString("
-                                              f"'{'vi-VN' if lang == 'vi' else 'en-GB'}', {{minimumFractionDigits: 2,"
-                                              " maximumFractionDigits: 2}) + '%'"},
-               "type": "rightAligned", "filter": "agNumberColumnFilter"}
     columns = [("group", "col_group", {"flex": 3, "pinned": "left"})] + \
-        [(k, k, number | {"headerTooltip": label(k, lang)}) for k in TABLE_COUNTS] + [("late_rate", "late_rate", percent)]
+        [(k, k, number | {"headerTooltip": label(k, lang)}) for k in TABLE_COUNTS] + [("late_rate", "late_rate", percent_column(lang))]
     table = grid("late-table", body, columns, lang, file_name="bieu-06a.csv", compact=True)
     table.dashGridOptions = table.dashGridOptions | {"pinnedBottomRowData": [pinned]}
     return table

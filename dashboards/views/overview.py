@@ -19,8 +19,8 @@ FIELDS_SHOWN = 15
 
 
 def cards(s: Slice, lang: str) -> list:
-    current, previous = data.compare(s)
-    return [dbc.Col(kpi_card(k, current[k], previous[k], lang), xs=12, sm=6, lg=3, className="mb-3")
+    figures = data.compare(s)
+    return [dbc.Col(kpi_card(k, figures, lang, level=s.handling_level), xs=12, sm=6, lg=3, className="mb-3")
             for k in CARD_KEYS]
 
 

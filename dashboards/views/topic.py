@@ -2,45 +2,29 @@
 cards, a 12-month trend of its rates, and rankings by unit (click to drill down) and by field."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 
 from common import formats
-from common.labels import kpi_label
+from dash import dcc, html
+
+from common.labels import kpi_label, label
 from dashboards import data
-from dashboards.components.charts import COLOURS, base_layout, empty_figure, ranked_bar
+from dashboards.components.charts import COLOURS, base_layout, count_bars, empty_figure, ranked_bar
+from dashboards.components.tables import export_buttons, grid, number_column, percent_column
 from dashboards.components.kpi_card import kpi_card
 from common.kpi_text import target_of
 from dashboards.views.overview import slice_label, unit_label
+from warehouse.kpi import RATING_KEYS
 from warehouse.slice import Slice
 
 
-@dataclass(frozen=True)
-class Topic:
-    slug: str        # URL path and component-id prefix
-    title_key: str   # common.labels.UI key of the page title
-    nav_key: str     # short name in the navigation
-    rates: tuple[str, ...]
-    counts: tuple[str, ...]
-    order: int
-
-
-TOPICS = {
-    "truc-tuyen": Topic("truc-tuyen", "topic_online", "nav_online", ("online_rate", "full_online_rate"),
-                        ("received_new", "received_online"), 20),
-    "thanh-toan": Topic("thanh-toan", "topic_payment", "nav_payment", ("cashless_rate", "online_payment_rate"),
-                        ("received_new",), 30),
-    "hai-long": Topic("hai-long", "topic_satisfaction", "nav_satisfaction", ("satisfaction_rate",),
-                      ("resolved_total",), 40),
-    "so-hoa": Topic("so-hoa", "topic_digitisation", "nav_digitisation", ("digitised_rate",), ("received_new",), 45),
-}
-
-
 def cards(topic: Topic, s: Slice, lang: str) -> list:
-    current, previous = data.compare(s)
-    return [dbc.Col(kpi_card(k, current[k], previous[k], lang, card_id=f"{topic.slug}-card-{k}"),
+    figures = data.compare(s)
+    return [dbc.Col(kpi_card(k, figures, lang, level=s.handling_level, card_id=f"{topic.slug}-card-{k}"),
                     xs=12, sm=6, lg=3, className="mb-3") for k in topic.rates + topic.counts]
 
 
@@ -54,7 +38,7 @@ def trend(topic: Topic, s: Slice, lang: str) -> go.Figure:
         fig.add_scatter(x=months, y=[r[key] for r in rows], name=kpi_label(key, lang), mode="lines+markers",
                         line=dict(color=colour, width=3),
                         hovertemplate="%{x}: %{y:.2%}<extra>" + kpi_label(key, lang, short=True) + "</extra>")
-        target = target_of(key)
+        target = target_of(key, s.handling_level)
         if target is not None:
             fig.add_hline(y=target, line_dash="dot", line_color=colour, opacity=0.5)
     fig.update_layout(yaxis=dict(tickformat=".0%", range=[0, 1.05]))
@@ -80,3 +64,66 @@ def by_field(topic: Topic, s: Slice, lang: str, shown: int = 15) -> go.Figure:
     rows.sort(key=lambda r: r["received_new"], reverse=True)
     items = [(r["group_key"] or "—", r[metric], r["received_new"]) for r in rows[:shown]]
     return ranked_bar(items, lang, metric=metric, reference=(slice_label(s, lang), data.kpis(s)[metric]))
+
+
+RATING_COLOURS = {"very_satisfied": COLOURS["good"], "satisfied": "#6cc17a", "dissatisfied": COLOURS["bad"],
+                  "not_rated": COLOURS["muted"]}
+
+
+def rating_distribution(s: Slice, lang: str) -> go.Figure:
+    """How the dossiers resolved in the period were rated, value by value (the base of the satisfaction rate)."""
+    [total] = data.ratings_by(s) or [dict.fromkeys(RATING_KEYS, 0)]
+    return count_bars([(label(k, lang), total[k], RATING_COLOURS[k]) for k in RATING_KEYS], lang)
+
+
+def ratings_by_agency(s: Slice, lang: str):
+    """One row per agency: dossiers per rating value, rated, and the satisfaction rate; the slice's total pinned."""
+    rates = {r["group_key"]: r["satisfaction_rate"] for r in data.kpis_by(s, "agency")}
+    body = [{"agency": r["group_key"] or "—", **{k: r[k] for k in RATING_KEYS + ("rated_total",)},
+             "satisfaction_rate": rates.get(r["group_key"])} for r in data.ratings_by(s, "agency")]
+    total = (data.ratings_by(s) or [dict.fromkeys(RATING_KEYS + ("rated_total",), 0)])[0]
+    pinned = {"agency": label("total", lang), **{k: total[k] for k in RATING_KEYS + ("rated_total",)},
+              "satisfaction_rate": data.kpis(s)["satisfaction_rate"]}
+    number = number_column(lang)
+    columns = [("agency", "col_agency", {"flex": 3, "minWidth": 220})] + \
+        [(k, k, number) for k in RATING_KEYS] + [("rated_total", "col_rated", number),
+                                                 ("satisfaction_rate", "satisfaction_rate", percent_column(lang))]
+    table = grid("hai-long-agencies", body, columns, lang, file_name="hai-long-theo-co-quan.csv", compact=True)
+    table.dashGridOptions = table.dashGridOptions | {"pinnedBottomRowData": [pinned]}
+    return table
+
+
+def satisfaction_panels(s: Slice, lang: str) -> list:
+    """The satisfaction page's own panels: the distribution of ratings, and ratings by agency."""
+    graph = dcc.Graph(id="hai-long-distribution", figure=rating_distribution(s, lang), config={"displayModeBar": False})
+    header = html.Div([html.Span(label("ratings_by_agency", lang)), export_buttons("hai-long-agencies", lang)],
+                      className="card-header-row")
+    return [dbc.Row([
+        dbc.Col(dbc.Card([dbc.CardHeader(label("rating_distribution", lang)), dbc.CardBody(graph)]), lg=4,
+                className="mb-3"),
+        dbc.Col(dbc.Card([dbc.CardHeader(header), dbc.CardBody(ratings_by_agency(s, lang))]), lg=8, className="mb-3"),
+    ])]
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str        # URL path and component-id prefix
+    title_key: str   # common.labels.UI key of the page title
+    nav_key: str     # short name in the navigation
+    rates: tuple[str, ...]
+    counts: tuple[str, ...]
+    order: int
+    # the page's own panels below the shared ones, and the ids of their tables with CSV/XLSX export
+    extra: Callable[[Slice, str], list] | None = None
+    exported_grids: tuple[str, ...] = ()
+
+
+TOPICS = {
+    "truc-tuyen": Topic("truc-tuyen", "topic_online", "nav_online", ("online_rate", "full_online_rate"),
+                        ("received_new", "received_online"), 20),
+    "thanh-toan": Topic("thanh-toan", "topic_payment", "nav_payment", ("cashless_rate", "online_payment_rate"),
+                        ("received_new",), 30),
+    "hai-long": Topic("hai-long", "topic_satisfaction", "nav_satisfaction", ("satisfaction_rate",),
+                      ("resolved_total",), 40, extra=satisfaction_panels, exported_grids=("hai-long-agencies",)),
+    "so-hoa": Topic("so-hoa", "topic_digitisation", "nav_digitisation", ("digitised_rate",), ("received_new",), 45),
+}

@@ -20,16 +20,7 @@ scoped as (
     select
         received_date, end_date, due_at, outcome, is_online, service_level, has_fee, paid_cashless,
         paid_online, digitised, rating, fee,
-        case $group_by
-            when 'none' then ''
-            when 'field' then coalesce(field, '')
-            when 'agency' then coalesce(agency, '')
-            when 'handling_level' then coalesce(handling_level, '')
-            when 'channel' then cast(channel as varchar)
-            when 'procedure' then coalesce(procedure_code, '')
-            -- the child of the sliced unit this dossier lies under; the unit itself when coded there
-            when 'unit_child' then coalesce(unit_path[$unit_depth + 1], unit_path[$unit_depth])
-        end as group_key
+        {{ include 'queries/group_key' }} as group_key
     from {{ include 'queries/sliced_dossiers' }} as sliced
     where received_date <= $max_to
       and (end_date is null or end_date >= $min_from)

@@ -1,0 +1,78 @@
+"""Page-callback timings: what each page's callbacks cost on the server, uncached and cached.
+
+A page is drawn by Dash's page-router callback, which calls the page's ``layout(**query)``; that asks
+``dashboards.data`` (cached) for its figures and builds the charts and tables. This times exactly
+that, in process, on a real warehouse: uncached (the cache cleared before every call, as after a
+load) and cached (the same view again), for each page and a few filter states, plus the callbacks
+that redraw part of a page (the overview's ranking metric, the wall's refresh).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# The filter states timed on every page: the default view, a district, a field, a level.
+QUERIES = ({}, {"unit": "703"}, {"field": "Đất đai"}, {"level": "Huyện"})
+
+
+def page_calls() -> dict[str, Callable[[dict], object]]:
+    """Each page's router callback (its layout) and the partial-redraw callbacks, by name."""
+    import dash
+
+    from common.settings import get_settings
+    from dashboards.pages import overview, wall
+    from dashboards.url_state import args_from_slice
+    from dashboards.views import wall as wall_view
+
+    calls = {page["path"]: page["layout"] for page in dash.page_registry.values() if page["path"] != "/404"}
+    calls["/ (ranking metric)"] = lambda q: overview.update_ranking(
+        "online_rate", args_from_slice(overview.slice_for_page(q)), "vi")
+    wall_settings = {"lang": "vi", "unit": get_settings().province_code, "panels": list(wall_view.PANELS)}
+    calls["/wall (refresh)"] = lambda q: wall.refresh(0, {"height": 1080}, wall_settings)
+    return calls
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _time(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def time_pages(db: Path, repeat: int = 5, cached_repeat: int = 20) -> dict[str, dict[str, float]]:
+    """Per page: uncached p50/p95 and cached p95 (ms) over ``QUERIES`` × runs."""
+    from flask_login import login_user
+
+    from access.policy import Principal
+    from dashboards import create_app, data
+
+    app = create_app(db)
+    results = {}
+    with app.server.test_request_context("/"):
+        login_user(Principal("benchmark", "analyst", None, 0))  # pages ask the query layer as a signed-in user
+        for name, call in page_calls().items():
+            uncached, cached = [], []
+            for query in QUERIES:
+                data.cache.clear()
+                call(query)  # warm DuckDB's file cache, as a running server would be
+                for _ in range(repeat):
+                    data.cache.clear()
+                    uncached.append(_time(lambda: call(query)))
+                cached += [_time(lambda: call(query)) for _ in range(cached_repeat)]
+            results[name] = {"uncached_p50_ms": round(_percentile(uncached, 0.5), 1),
+                             "uncached_p95_ms": round(_percentile(uncached, 0.95), 1),
+                             "cached_p95_ms": round(_percentile(cached, 0.95), 1)}
+    return results
+
+
+def table(results: dict[str, dict[str, float]], title: str) -> str:
+    """The figures as a Markdown table (for the README)."""
+    lines = [f"| page callback ({title}) | uncached p50 ms | uncached p95 ms | cached p95 ms |", "|---|---:|---:|---:|"]
+    lines += [f"| `{name}` | {r['uncached_p50_ms']:.0f} | **{r['uncached_p95_ms']:.0f}** | **{r['cached_p95_ms']:.1f}** |"
+              for name, r in results.items()]
+    return "\n".join(lines)
