@@ -296,3 +296,17 @@ def test_guessing_passwords_is_slowed_per_user_and_per_address(strict_app):
     assert attempt("nobody-else", "guess") == 429      # 8 failures from this address: every name is locked
     audit = run("app.py", "user", "list", "--db", str(strict_app.db))  # the CLI still works meanwhile
     assert audit.returncode == 0
+
+
+def test_a_units_weekly_email_holds_only_that_units_figures(sample_db):
+    from reports.weekly import build
+    from warehouse import catalog
+    from warehouse.store import Reader, Store
+
+    con = Reader(Store(sample_db)).cursor()
+    weekly = build(con, "2024-W14", OWN)
+    shown = [u.code for u in weekly.units] + [r["unit_code"] for r in weekly.overdue]
+    assert shown, "the week should have something to show"
+    assert all(OWN in catalog.unit_path(con, code) for code in shown)
+    assert weekly.current["received_total"] == cli_kpi(sample_db, "--from", "2024-04-01", "--to", "2024-04-07",
+                                                       "--unit", OWN)["received_total"]

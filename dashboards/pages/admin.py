@@ -24,7 +24,7 @@ def users_table(lang: str):
              "status": label("status_disabled" if u.disabled else "status_active", lang),
              "created": formats.moment(datetime.fromisoformat(u.created_at), lang)} for u in admin_view().users()]
     columns = [("name", "col_user"), ("role", "col_role"), ("unit", "col_unit", NARROW),
-               ("status", "col_status", NARROW), ("created", "col_created")]
+               ("status", "col_status", {"minWidth": 130}), ("created", "col_created")]
     return grid("admin-users", rows, columns, lang, file_name="tai-khoan.csv", page_size=15)
 
 
