@@ -24,6 +24,11 @@ RESTRICTED_PAGES = {
 WALL_PAGE = "/wall"
 
 
+def normal_path(path: str) -> str:
+    """``//Du-Lieu/`` → ``/du-lieu``: one spelling per page, whatever the request used."""
+    return "/" + "/".join(part for part in path.lower().split("/") if part)
+
+
 @dataclass(frozen=True)
 class Principal:
     """A signed-in caller: a user, through a session or a token (``token_id``)."""
@@ -33,6 +38,7 @@ class Principal:
     unit: str | None
     epoch: int
     token_id: str | None = None
+    session_id: str | None = None   # the server-side session of a browser (None for a bearer token)
 
     # Flask-Login's user interface.
     is_authenticated = True
@@ -41,14 +47,14 @@ class Principal:
 
     def get_id(self) -> str:
         """What the session cookie names: a new password or disabling the user (epoch) ends it."""
-        return f"{self.name}:{self.epoch}:{self.token_id or ''}"
+        return f"{self.name}:{self.epoch}:{self.token_id or ''}:{self.session_id or ''}"
 
     @property
     def scope(self) -> Scope:
         return Scope(self.unit) if self.role == "unit" else Scope.everything()
 
     def may_open(self, path: str) -> bool:
-        return self.role in RESTRICTED_PAGES.get(path.rstrip("/") or "/", PAGE_ROLES)
+        return self.role in RESTRICTED_PAGES.get(normal_path(path), PAGE_ROLES)
 
     @property
     def may_export(self) -> bool:

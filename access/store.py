@@ -47,6 +47,8 @@ create table if not exists audit (
     user_name text, actor text, address text, detail text);
 create index if not exists audit_by_event on audit (event, at);
 create table if not exists secrets (name text primary key, value text not null);
+create table if not exists sessions (
+    id text primary key, user_name text not null, token_id text, created_at text not null);
 """
 
 
@@ -88,6 +90,10 @@ class AccessStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only: the file holds the cookie-signing secret and the password hashes. SQLite gives
+        # its -wal and -shm files the same mode.
+        self.path.touch(mode=0o600, exist_ok=True)
+        self.path.chmod(0o600)
         with self._connect() as con:
             con.executescript(SCHEMA)
 
@@ -246,13 +252,48 @@ class AccessStore:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
 
-    def recent_failures(self, name: str, address: str | None, window: timedelta) -> tuple[int, int]:
-        """Failed log-ins within ``window``: (for this user name, from this address)."""
+    def open_attempt(self, name: str, address: str | None, window: timedelta, max_user: int,
+                     max_address: int) -> int | None:
+        """Record a log-in attempt as failed *before* its password is checked, under SQLite's write lock,
+        so simultaneous guesses count against each other. None (and a ``login_throttled`` line) when
+        the name or the address has reached its limit of failures within ``window``."""
         since = (local_now() - window).isoformat(" ", "milliseconds")
         with self._connect() as con:
-            return con.execute(
+            con.execute("begin immediate")
+            by_user, by_address = con.execute(
                 "select count(*) filter (where user_name = ?), count(*) filter (where address = ?) "
                 "from audit where event = 'login_failed' and at >= ?", (name, address, since)).fetchone()
+            throttled = by_user >= max_user or by_address >= max_address
+            cursor = con.execute("insert into audit (at, event, user_name, address) values (?, ?, ?, ?)",
+                                 (_now(), "login_throttled" if throttled else "login_failed", name, address))
+            con.execute("commit")
+        return None if throttled else cursor.lastrowid
+
+    def attempt_succeeded(self, attempt_id: int) -> None:
+        with self._connect() as con:
+            con.execute("update audit set event = 'login_ok' where id = ?", (attempt_id,))
+
+    # --- sessions --------------------------------------------------------------------------------
+
+    def open_session(self, name: str, token_id: str | None = None) -> str:
+        """A server-side record of a signed-in browser: signing out deletes it, so a copied cookie dies too."""
+        session_id = secrets.token_urlsafe(18)
+        with self._connect() as con:
+            con.execute("insert into sessions values (?, ?, ?, ?)", (session_id, name, token_id, _now()))
+        return session_id
+
+    def session_alive(self, session_id: str, name: str, max_age: timedelta) -> bool:
+        """The session exists, is this user's, and (unless a wall token opened it) is not older than ``max_age``."""
+        with self._connect() as con:
+            row = con.execute("select user_name, token_id, created_at from sessions where id = ?",
+                              (session_id,)).fetchone()
+        if row is None or row[0] != name:
+            return False
+        return row[1] is not None or row[2] >= (local_now() - max_age).isoformat(" ", "milliseconds")
+
+    def close_session(self, session_id: str) -> None:
+        with self._connect() as con:
+            con.execute("delete from sessions where id = ?", (session_id,))
 
     # --- the cookie-signing secret -------------------------------------------------------------
 

@@ -33,7 +33,7 @@ PUBLIC_PREFIXES = ("/assets/",)
 # Dash's own plumbing: JavaScript bundles and the layout skeleton, no figures.
 DASH_PLUMBING = ("/_dash-layout", "/_dash-dependencies", "/_dash-component-suites/", "/_favicon.ico",
                  "/_reload-hash")
-ROUTER_OUTPUT = "_pages_content"
+ROUTER_KEY = ".._pages_content.children..._pages_store.data.."  # Dash's page-router callback
 WALL_CALLBACK_PREFIXES = ("wall-", "shell-")
 
 blueprint = Blueprint("access", __name__, template_folder="templates")
@@ -59,7 +59,7 @@ def install(server: Flask, db_path: Path) -> AccessStore:
     manager.request_loader(_bearer_principal)
     server.before_request(_guard)
     server.register_blueprint(blueprint)
-    server.register_error_handler(OutOfScope, lambda exc: (jsonify({"error": str(exc)}), 403))
+    server.register_error_handler(OutOfScope, _out_of_scope)
     return store
 
 
@@ -82,13 +82,13 @@ def admin_view() -> AccessStore:
     return access_store()
 
 
-def record_export(what: str) -> None:
+def record_export(what: str, rows: int | None = None) -> None:
     """Exports are allowed to some roles only, and each one is written to the audit log."""
     principal = current_principal()
     if not principal.may_export:
         raise OutOfScope(f"role {principal.role!r} may not export")
-    access_store().audit("export", principal.name, address=request.remote_addr,
-                         detail=f"{what} {request.referrer or ''}".strip())
+    detail = what if rows is None else f"{what} ({rows} rows)"
+    access_store().audit("export", principal.name, address=request.remote_addr, detail=detail)
 
 
 def csrf_token() -> str:
@@ -100,22 +100,36 @@ def csrf_token() -> str:
 
 # --- who is calling --------------------------------------------------------------------------------
 
-def _principal(user: User | None, token_id: str | None = None) -> Principal | None:
+def _principal(user: User | None, token_id: str | None = None, session_id: str | None = None) -> Principal | None:
     if user is None or user.disabled:
         return None
-    return Principal(user.name, user.role, user.unit, user.epoch, token_id)
+    return Principal(user.name, user.role, user.unit, user.epoch, token_id, session_id)
 
 
-def _session_principal(session_id: str) -> Principal | None:
-    """The session's user, unless disabled, given a new password, or signed in by a revoked token."""
-    name, _, rest = session_id.partition(":")
-    epoch, _, token_id = rest.partition(":")
+def _session_principal(cookie_id: str) -> Principal | None:
+    """The cookie's user, unless disabled, given a new password, signed out (the server-side session is
+    gone), past the session's absolute lifetime, or signed in by a token since revoked."""
+    parts = cookie_id.split(":")
+    if len(parts) != 4:
+        return None
+    name, epoch, token_id, session_id = parts
     store = access_store()
-    principal = _principal(store.user(name), token_id or None)
+    principal = _principal(store.user(name), token_id or None, session_id)
     if principal is None or str(principal.epoch) != epoch:
+        return None
+    if not store.session_alive(session_id, name, timedelta(hours=get_settings().session_max_hours)):
         return None
     if token_id and not store.token_active(token_id):
         return None
+    return principal
+
+
+def _sign_in(user: User, token_id: str | None = None) -> Principal:
+    """A new browser session (a new cookie, a new server-side record)."""
+    session.clear()
+    principal = _principal(user, token_id, access_store().open_session(user.name, token_id))
+    login_user(principal)
+    session.permanent = True  # the cookie's signed time then moves on each request: the idle timeout
     return principal
 
 
@@ -143,6 +157,7 @@ def _guard() -> Response | tuple | None:
     if not current_user.is_authenticated:
         return _unauthenticated(path)
     if not _allowed(current_user, path):
+        _audit_refusal("role " + current_user.role)
         return _refuse(403, path)
     return None
 
@@ -158,20 +173,26 @@ def _allowed(principal: Principal, path: str) -> bool:
 
 
 def _callback_allowed(principal: Principal, body) -> bool:
-    """The page router renders whichever path it is given: check that path. A wall account may run
-    only the wall's own callbacks (and the frame's, which show no figures)."""
-    if not isinstance(body, dict):
+    """Dash picks the callback by the body's ``output`` key and passes the inputs *by position*, so both
+    are read that way here. The page router renders whichever path is its first input: that path is
+    checked. A wall account may run only the wall's own callbacks (and the frame's, which show no figures)."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return False
-    outputs = body.get("outputs")
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    ids = [o.get("id") for o in outputs if isinstance(o, dict)]
-    if ROUTER_OUTPUT in ids:
-        pathname = next((i.get("value") for i in body.get("inputs", []) if isinstance(i, dict)
-                         and i.get("id") == "_pages_location" and i.get("property") == "pathname"), None)
-        return isinstance(pathname, str) and principal.may_open(pathname)
+    inputs = body.get("inputs") if isinstance(body.get("inputs"), list) else []
+    if body["output"] == ROUTER_KEY:
+        first = inputs[0] if inputs and isinstance(inputs[0], dict) else {}
+        if (first.get("id"), first.get("property")) != ("_pages_location", "pathname"):
+            return False
+        return isinstance(first.get("value"), str) and principal.may_open(first["value"])
     if principal.role == "wall":
-        return bool(ids) and all(isinstance(i, str) and i.startswith(WALL_CALLBACK_PREFIXES) for i in ids)
+        return all(i.startswith(WALL_CALLBACK_PREFIXES) for i in _output_ids(body["output"]))
     return True
+
+
+def _output_ids(key: str) -> list[str]:
+    """The component ids in Dash's callback key: ``id.prop`` or ``..id.prop...id2.prop2..``."""
+    parts = key.strip(".").split("...") if key.startswith("..") else [key]
+    return [part.rsplit(".", 1)[0] for part in parts]
 
 
 def _wants_html(path: str) -> bool:
@@ -188,6 +209,18 @@ def _unauthenticated(path: str):
     return response
 
 
+def _out_of_scope(exc: OutOfScope):
+    """The query layer refused (another unit, a province-wide list, an admin view): 403, and a line in the log."""
+    _audit_refusal(str(exc))
+    return jsonify({"error": str(exc)}), 403
+
+
+def _audit_refusal(detail: str) -> None:
+    if current_user.is_authenticated:
+        access_store().audit("refused", current_user.name, address=request.remote_addr,
+                             detail=f"{request.path} {detail}"[:300])
+
+
 def _refuse(status: int, path: str):
     if _wants_html(path):
         return render_template("refused.html", lang=_lang(), labels=_labels(), status=status), status
@@ -201,12 +234,10 @@ def _wall_token_login(text: str):
     if found is None or found[0].role != "wall":
         store.audit("login_failed", None, address=request.remote_addr, detail="wall token")
         return _refuse(401, request.path)
-    principal = _principal(*found)
-    if current_user.is_authenticated and current_user.get_id() == principal.get_id():
+    user, token_id = found
+    if current_user.is_authenticated and (current_user.name, current_user.token_id) == (user.name, token_id):
         return None  # the same display reloading: no new session, no new audit line
-    session.clear()
-    login_user(principal)
-    session.permanent = True
+    principal = _sign_in(user, token_id)
     store.audit("login_ok", principal.name, address=request.remote_addr, detail=f"token {principal.token_id}")
     return None
 
@@ -252,19 +283,16 @@ def login_submit():
     name = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")
     address = request.remote_addr
-    by_user, by_address = store.recent_failures(name, address, timedelta(minutes=settings.login_window_minutes))
-    if by_user >= settings.login_max_failures_user or by_address >= settings.login_max_failures_address:
-        store.audit("login_throttled", name, address=address)
+    attempt = store.open_attempt(name, address, timedelta(minutes=settings.login_window_minutes),
+                                 settings.login_max_failures_user, settings.login_max_failures_address)
+    if attempt is None:
         html, status = _login_form("login_throttled", 429)
-        return html, status, {"Retry-After": str(settings.login_window_minutes * 60)}
+        return html, status, {"Retry-After": str(round(settings.login_window_minutes * 60))}
     user = store.verify_password(name, password)
     if user is None:
-        store.audit("login_failed", name, address=address)
-        return _login_form("login_failed", 401)
-    session.clear()
-    login_user(_principal(user))
-    session.permanent = True
-    store.audit("login_ok", user.name, address=address)
+        return _login_form("login_failed", 401)  # the attempt stays recorded as a failure
+    store.attempt_succeeded(attempt)
+    _sign_in(user)
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -272,6 +300,8 @@ def login_submit():
 def logout():
     if current_user.is_authenticated and _csrf_ok():
         access_store().audit("logout", current_user.name, address=request.remote_addr)
+        if current_user.session_id:
+            access_store().close_session(current_user.session_id)
         logout_user()
         session.clear()
     return redirect("/login")

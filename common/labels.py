@@ -281,4 +281,5 @@ AUDIT_EVENTS: dict[str, tuple[str, str]] = {
     "user_disabled": ("Khóa tài khoản", "User disabled"), "user_enabled": ("Mở khóa tài khoản", "User enabled"),
     "password_changed": ("Đổi mật khẩu", "Password changed"), "token_created": ("Tạo mã truy cập", "Token created"),
     "token_revoked": ("Thu hồi mã truy cập", "Token revoked"),
+    "refused": ("Bị từ chối", "Refused"),
 }

@@ -112,6 +112,7 @@ class Settings(BaseSettings):
     # in the access store beside the warehouse, so every worker and every restart shares it.
     secret_key: str | None = None
     session_idle_minutes: float = 30
+    session_max_hours: float = 12       # a password session ends after this, active or not
     cookie_secure: bool | None = None   # None: Secure when the request came over HTTPS
     proxy_count: int = 0                # reverse proxies in front whose X-Forwarded-* headers are trusted
     login_window_minutes: int = 15

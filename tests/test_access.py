@@ -107,7 +107,7 @@ def test_the_admin_sees_users_and_the_audit_log(sample_app, accounts):
 
 def test_only_some_roles_export_and_every_export_is_audited(sample_app, accounts):
     def export(session):
-        return callback(sample_app, session, "late-table.exportDataAsCsv", {"late-export.n_clicks": 1})
+        return callback(sample_app, session, "late-table.exportDataAsCsv", {"late-table-csv.n_clicks": 1})
 
     assert export(accounts["leader1"]).status_code == 403
     assert export(accounts["wall1"]).status_code == 403
@@ -161,8 +161,17 @@ def test_a_unit_users_crafted_wall_callback_for_another_unit_gets_nothing(sample
 
 
 def test_a_wall_account_runs_only_wall_callbacks(sample_app, accounts):
-    crafted = callback(sample_app, accounts["wall1"], "late-table.exportDataAsCsv", {"late-export.n_clicks": 1})
+    crafted = callback(sample_app, accounts["wall1"], "late-table.exportDataAsCsv", {"late-table-csv.n_clicks": 1})
     assert crafted.status_code == 403
+    # Dash passes inputs by position: a decoy "/wall" further down must not let the first input through.
+    body = router_body("/canh-bao", SEARCH)
+    body["inputs"] = [{"id": "x", "property": "pathname", "value": "/canh-bao"},
+                      {"id": "_pages_location", "property": "pathname", "value": "/wall"}]
+    reordered = accounts["wall1"].post(sample_app.url + "/_dash-update-component", json=body, timeout=30)
+    assert reordered.status_code == 403 and "props" not in reordered.text
+    body = router_body("/wall", "") | {"output": "late-table.exportDataAsCsv"}  # a wall key on another callback
+    assert accounts["wall1"].post(sample_app.url + "/_dash-update-component", json=body,
+                                  timeout=30).status_code == 403
 
 
 # --- hostile input -----------------------------------------------------------------------------------------
@@ -230,6 +239,43 @@ def test_a_revoked_wall_token_ends_the_walls_session(sample_app, sample_db, acco
     assert requests.get(f"{sample_app.url}/wall?token={token}", timeout=30).status_code == 401
 
 
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(sample_app, sample_db):
+    add_user(sample_db, "temp2", "analyst", TEST_PASSWORD)
+    session = sign_in(sample_app.url, "temp2", TEST_PASSWORD)
+    copy = requests.Session()
+    copy.cookies.update(session.cookies)
+    assert copy.get(sample_app.url + "/_dash-layout", timeout=30).status_code == 200
+    csrf = re.search(r'name="csrf" value="([^"]+)"', session.get(sample_app.url + "/login").text).group(1)
+    assert session.post(sample_app.url + "/logout", data={"csrf": csrf}, allow_redirects=False,
+                        timeout=30).headers["Location"] == "/login"
+    assert copy.get(sample_app.url + "/_dash-layout", timeout=30).status_code == 401
+
+
+def test_the_access_store_is_readable_by_its_owner_only(sample_db):
+    from access.store import access_path
+
+    assert access_path(sample_db).stat().st_mode & 0o777 == 0o600
+
+
+def test_exported_text_never_becomes_a_formula():
+    import zipfile
+    from io import BytesIO
+
+    from dashboards.components.tables import safe_file_name, xlsx_bytes
+
+    book = xlsx_bytes([{"field": "raw", "headerName": "Giá trị gốc"}], [{"raw": '=HYPERLINK("http://evil/","x")'}])
+    sheet = zipfile.ZipFile(BytesIO(book)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    assert safe_file_name("../../x.csv", "grid", "xlsx") == "x.xlsx"
+
+
+def test_refusals_are_in_the_audit_log(sample_app, sample_db, accounts):
+    accounts["unit703"].get(sample_app.url + "/api/kpi", params=PERIOD | {"unit": NEIGHBOUR}, timeout=30)
+    accounts["leader1"].post(sample_app.url + "/_dash-update-component", json=router_body("/quan-tri", ""), timeout=30)
+    audit = str(render_page(sample_app, "/quan-tri"))
+    assert "Bị từ chối" in audit and "unit703" in audit and "outside this account" in audit
+
+
 def test_disabling_a_user_or_changing_their_password_ends_their_sessions(sample_app, sample_db):
     add_user(sample_db, "temp1", "analyst", TEST_PASSWORD)
     session = sign_in(sample_app.url, "temp1", TEST_PASSWORD)
@@ -290,7 +336,11 @@ def test_guessing_passwords_is_slowed_per_user_and_per_address(strict_app):
         return session.post(strict_app.url + "/login", data={"csrf": csrf, "username": name, "password": secret},
                             allow_redirects=False, timeout=30).status_code
 
-    assert [attempt("admin", f"guess-{i}") for i in range(5)] == [401] * 5
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(10) as pool:  # ten guesses at once: no more than five are even checked
+        statuses = sorted(pool.map(lambda i: attempt("admin", f"guess-{i}"), range(10)))
+    assert statuses == [401] * 5 + [429] * 5
     assert attempt("admin", password) == 429          # the right password, too late: locked for the window
     assert [attempt(f"someone{i}", "guess") for i in range(3)] == [401] * 3
     assert attempt("nobody-else", "guess") == 429      # 8 failures from this address: every name is locked

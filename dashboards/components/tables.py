@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -79,23 +81,30 @@ def export_on_click(grid_id: str) -> None:
 
     @callback(Output(grid_id, "exportDataAsCsv"), Input(f"{grid_id}-csv", "n_clicks"), prevent_initial_call=True)
     def export_csv(_clicks):
-        record_export(f"{grid_id}.csv")  # refused (403) for roles that may not export; audited otherwise
+        record_export(f"{grid_id}.csv")  # the rows are the browser's: their count is not known here  # refused (403) for roles that may not export; audited otherwise
         return True
 
     @callback(Output(f"{grid_id}-download", "data"), Input(f"{grid_id}-xlsx", "n_clicks"),
               State(grid_id, "virtualRowData"), State(grid_id, "rowData"), State(grid_id, "columnDefs"),
               State(grid_id, "dashGridOptions"), State(grid_id, "csvExportParams"), prevent_initial_call=True)
     def export_xlsx(_clicks, shown, rows, columns, options, csv_params):
-        record_export(f"{grid_id}.xlsx")
         body = (shown if shown is not None else rows) + (options or {}).get("pinnedBottomRowData", [])
-        name = csv_params["fileName"].removesuffix(".csv") + ".xlsx"
-        return dcc.send_bytes(xlsx_bytes(columns, body), name)
+        record_export(f"{grid_id}.xlsx", len(body))
+        return dcc.send_bytes(xlsx_bytes(columns, body), safe_file_name(csv_params.get("fileName"), grid_id, "xlsx"))
+
+
+def safe_file_name(asked: str | None, fallback: str, extension: str) -> str:
+    """A download name from the table's settings (which the browser sends back): letters, digits, ``-_.``."""
+    stem = re.sub(r"[^\w.-]", "", Path(str(asked or "")).stem) or fallback
+    return f"{stem}.{extension}"
 
 
 def xlsx_bytes(columns: list[dict], rows: list[dict]) -> bytes:
     """One sheet: the visible columns' headers in bold, frozen, then ``rows``; rates as ``0.00%``."""
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+    # Text stays text: a cell reading "=HYPERLINK(...)" in a quarantined row must not become a formula.
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    with xlsxwriter.Workbook(buffer, options) as book:
         sheet = book.add_worksheet()
         header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         percent = book.add_format({"num_format": "0.00%"})

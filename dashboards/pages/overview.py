@@ -10,8 +10,7 @@ from common.labels import kpi_label, label
 from dashboards import data
 from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
-from dashboards.url_state import (args_from_slice, preset_of, query_from_slice, slice_for_page,
-                                  slice_from_query)
+from dashboards.url_state import args_from_slice, preset_of, query_from_slice, slice_for_page
 from dashboards.views import overview as view
 
 dash.register_page(__name__, path="/", name="Tổng quan", title_en="Overview", title="Tổng quan – IOC", order=0)
@@ -58,4 +57,4 @@ link_to_url("ov")
 def update_ranking(metric: str, args: dict, lang: str):
     if metric not in view.RANKING_METRICS:
         return no_update
-    return view.units_ranked(slice_from_query(args, data.default_slice()), metric, lang)
+    return view.units_ranked(slice_for_page(args), metric, lang)  # validated, and within the caller's scope
