@@ -25,7 +25,9 @@ def page_calls() -> dict[str, Callable[[dict], object]]:
     from dashboards.url_state import args_from_slice
     from dashboards.views import wall as wall_view
 
-    calls = {page["path"]: page["layout"] for page in dash.page_registry.values() if page["path"] != "/404"}
+    # The page router calls ``layout(**query)``: the query's keys are keyword arguments.
+    calls = {page["path"]: (lambda q, layout=page["layout"]: layout(**q))
+             for page in dash.page_registry.values() if page["path"] != "/404"}
     calls["/ (ranking metric)"] = lambda q: overview.update_ranking(
         "online_rate", args_from_slice(overview.slice_for_page(q)), "vi")
     wall_settings = {"lang": "vi", "unit": get_settings().province_code, "panels": list(wall_view.PANELS)}
@@ -54,7 +56,7 @@ def time_pages(db: Path, repeat: int = 5, cached_repeat: int = 20) -> dict[str, 
     app = create_app(db)
     results = {}
     with app.server.test_request_context("/"):
-        login_user(Principal("benchmark", "analyst", None, 0))  # pages ask the query layer as a signed-in user
+        login_user(Principal("benchmark", "admin", None, 0))  # pages ask the query layer as a signed-in user
         for name, call in page_calls().items():
             uncached, cached = [], []
             for query in QUERIES:

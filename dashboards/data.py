@@ -6,6 +6,7 @@ data version, so a load makes every cached answer stale at once.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import date
@@ -51,6 +52,26 @@ def _cached(name: str, compute: Callable[[], Any], *key_parts: Any) -> Any:
         value = compute()
         cache.set(key, value)
     return value
+
+
+def cached_for_caller(name: str, build: Callable[[], Any], *key_parts: Any) -> Any:
+    """``build()`` cached per data version and day, and per the caller's role and scope, which decide what a
+    page holds (the unit picker, the export buttons): for whole pages and screens built from the figures."""
+    from access.web import current_principal
+
+    principal = current_principal()
+    return _cached(name, build, principal.role, principal.scope.unit, *key_parts)
+
+
+def cached_page(path: str) -> Callable:
+    """Decorate a page's ``layout(**query)`` so a repeat view costs a cache read, not a rebuild of its charts."""
+    def wrap(layout: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(layout)
+        def cached(**query: Any) -> Any:
+            key = tuple(sorted((k, repr(v)) for k, v in query.items()))
+            return cached_for_caller("page", lambda: layout(**query), path, key)
+        return cached
+    return wrap
 
 
 def caller_scope() -> Scope:

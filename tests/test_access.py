@@ -360,3 +360,10 @@ def test_a_units_weekly_email_holds_only_that_units_figures(sample_db):
     assert all(OWN in catalog.unit_path(con, code) for code in shown)
     assert weekly.current["received_total"] == cli_kpi(sample_db, "--from", "2024-04-01", "--to", "2024-04-07",
                                                        "--unit", OWN)["received_total"]
+
+
+def test_a_unit_users_unit_picker_holds_their_unit_and_what_lies_below(sample_app, accounts):
+    tree = render_page(sample_app, "/tre-han", SEARCH, session=accounts["unit703"])
+    [picker] = find_components(tree, lambda c: c["props"].get("id") == "late-unit")
+    codes = [o["value"] for o in picker["props"]["options"]]
+    assert codes[0] == OWN and OWN_COMMUNE in codes and NEIGHBOUR not in codes and "72" not in codes

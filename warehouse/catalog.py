@@ -116,7 +116,7 @@ def unit_tree(con: duckdb.DuckDBPyConnection, root: str) -> list[tuple[str, str,
     """(code, name, depth) of ``root`` and all units below it, parents before their children."""
     return [tuple(r) for r in con.execute(
         "select u.code, u.name, p.depth from unit_paths p join admin_units u using (code) "
-        "where p.path[1] = ? order by array_to_string(p.path, '/')", [root]).fetchall()]
+        "where list_contains(p.path, ?) order by array_to_string(p.path, '/')", [root]).fetchall()]
 
 
 def unit_path(con: duckdb.DuckDBPyConnection, code: str) -> list[str]:

@@ -23,8 +23,8 @@ ALL = "__all__"
 def filter_bar(prefix: str, s: Slice, lang: str, *, max_day, preset: str = "custom") -> html.Div:
     """Ids ``{prefix}-preset``, ``-period``, ``-unit``, ``-field``, ``-level``, ``-channel``, and ``{prefix}-url``."""
     presets = [{"label": names[1] if lang == "en" else names[0], "value": key} for key, names in PRESETS.items()]
-    units = [{"label": ("\u2003" * (depth - 1)) + name, "value": code}
-             for code, name, depth in data.unit_options()]
+    tree = data.unit_options()  # the caller's home unit first, then everything below it
+    units = [{"label": ("\u2003" * (depth - tree[0][2])) + name, "value": code} for code, name, depth in tree]
     fields = [{"label": label("all_fields", lang), "value": ALL}] + [{"label": f, "value": f} for f in data.fields()]
     levels = [{"label": label("all_levels", lang), "value": ALL}] + [{"label": lv, "value": lv}
                                                                    for lv in HANDLING_LEVELS]

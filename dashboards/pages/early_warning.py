@@ -19,6 +19,7 @@ dash.register_page(__name__, path="/canh-bao", name="Cảnh báo", title_en="Ear
                    title="Cảnh báo sớm – IOC", order=50)
 
 
+@data.cached_page("/canh-bao")
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
     s = slice_for_page(query)

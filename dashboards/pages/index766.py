@@ -35,6 +35,7 @@ def units_figure(s, lang: str) -> go.Figure:
     return base_layout(fig, lang, max(260, 28 * len(rows) + 60))
 
 
+@data.cached_page("/chi-so-766")
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
     s = slice_for_page(query)

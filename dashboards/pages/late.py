@@ -31,6 +31,7 @@ def unit_panel(s, lang: str) -> dbc.Card:
                      dbc.CardBody([table, html.Div(graph, hidden=True)])], className="mb-3")
 
 
+@data.cached_page("/tre-han")
 def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
     by = by if by in view.DIMENSIONS else "field"

@@ -16,6 +16,7 @@ from dashboards.views import overview as view
 dash.register_page(__name__, path="/", name="Tổng quan", title_en="Overview", title="Tổng quan – IOC", order=0)
 
 
+@data.cached_page("/")
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
     s = slice_for_page(query)

@@ -21,6 +21,7 @@ def register_page(module: str, slug: str) -> None:
     topic = view.TOPICS[slug]
     prefix = slug
 
+    @data.cached_page(f"/{slug}")
     def layout(lang: str = "vi", **query) -> html.Div:
         lang = "en" if lang == "en" else "vi"
         s = slice_for_page(query)

@@ -12,6 +12,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from common.labels import label
 from common.settings import get_settings
+from dashboards import data
 from dashboards.url_state import one
 from dashboards.views import wall as view
 
@@ -102,7 +103,10 @@ def refresh(_n, viewport, settings):
         "units": lambda: view.units_table(unit, lang), "overdue": lambda: view.overdue_list(unit, lang),
         "today": lambda: view.today(unit, lang),
     }
-    panels = [builders[p]() if p in chosen else dash.no_update for p in view.PANELS if p != "kpi"]
-    scope = f"{view.scope_name(unit, lang)} · {view.period_caption(unit, lang)}"
-    return (view.headline(unit, lang), scope, as_of, "wall-as-of wall-stale" if stale else "wall-as-of",
-            time.time() * 1000, *panels)
+
+    def screen() -> tuple:
+        panels = [builders[p]() if p in chosen else dash.no_update for p in view.PANELS if p != "kpi"]
+        return view.headline(unit, lang), f"{view.scope_name(unit, lang)} · {view.period_caption(unit, lang)}", panels
+
+    headline, scope, panels = data.cached_for_caller("wall", screen, unit, lang, font_px, tuple(chosen))
+    return (headline, scope, as_of, "wall-as-of wall-stale" if stale else "wall-as-of", time.time() * 1000, *panels)
