@@ -30,7 +30,8 @@ AG_GRID_VI = {
     "notEqual": "Khác", "startsWith": "Bắt đầu bằng", "endsWith": "Kết thúc bằng", "noRowsToShow": "Không có dòng",
     "andCondition": "VÀ", "orCondition": "HOẶC", "blank": "Trống", "notBlank": "Không trống",
     "pageSizeSelectorLabel": "Số dòng/trang:", "ariaPageSizeSelectorLabel": "Số dòng/trang",
-    "loadingOoo": "Đang tải…", "more": "nhiều hơn",
+    "loadingOoo": "Đang tải…", "more": "nhiều hơn", "firstPage": "Trang đầu", "previousPage": "Trang trước",
+    "nextPage": "Trang sau", "lastPage": "Trang cuối",
 }
 PAGE_SIZE = 50
 # A server-side export holds at most this many rows of the list, in the order shown (README, the buttons' tooltip).
