@@ -149,6 +149,8 @@ DOSSIER_SORTS = {
     "received_at": "received_at", "due_at": "due_at", "end_at": "end_at", "outcome": "outcome",
 }
 DIRECTIONS = ("asc", "desc")
+MOST_OVERDUE_FIRST: Sort = (("due_at", "asc"),)   # also the due-soon list's default: soonest first
+NEWEST_FIRST: Sort = (("received_at", "desc"),)
 
 
 class Page(NamedTuple):
@@ -158,10 +160,11 @@ class Page(NamedTuple):
     total: int
 
 
-def order_by(sorts: dict[str, str], sort: Sort) -> str:
-    """The ``order by`` text for ``sort``; a column not in ``sorts`` (or a bad direction) is refused."""
+def order_by(sorts: dict[str, str], sort: Sort, default: Sort) -> str:
+    """The ``order by`` text for ``sort`` (``default`` when empty: the user cleared the sort); a column not
+    in ``sorts`` (or a bad direction) is refused."""
     keys = []
-    for column, direction in sort:
+    for column, direction in sort or default:
         if column not in sorts or direction not in DIRECTIONS:
             raise ValueError(f"cannot sort by {column!r} {direction!r}")
         keys.append(f"{sorts[column]} {direction} nulls last")
@@ -183,7 +186,7 @@ def page(con: duckdb.DuckDBPyConnection, query: str, params: dict, order: str, o
 
 
 def overdue_page(con: duckdb.DuckDBPyConnection, s: Slice, offset: int = 0, limit: int = 50,
-                 sort: Sort = (("due_at", "asc"),), *, scope: Scope, now: datetime | None = None) -> Page:
+                 sort: Sort = MOST_OVERDUE_FIRST, *, scope: Scope, now: datetime | None = None) -> Page:
     """The dossiers pending and overdue at the slice's as-of instant (KPI.md "Early warning"); the total is
     the slice's ``pending_overdue``. By default the most overdue first."""
     as_of = as_of_instant(s.date_to, now)
@@ -197,7 +200,7 @@ def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50, 
 
 
 def due_soon_page(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, offset: int = 0, limit: int = 500,
-                  sort: Sort = (("due_at", "asc"),), *, scope: Scope, now: datetime | None = None) -> Page:
+                  sort: Sort = MOST_OVERDUE_FIRST, *, scope: Scope, now: datetime | None = None) -> Page:
     """Pending, not yet overdue, and due within ``hours`` of the as-of instant (by default soonest first)."""
     as_of = as_of_instant(s.date_to, now)
     return _warning_page(con, s, as_of, as_of + timedelta(hours=hours), as_of, offset, limit, sort, scope)
@@ -211,16 +214,16 @@ def due_soon_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, li
 
 def _warning_page(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime | None, due_before: datetime,
                   as_of: datetime, offset: int, limit: int, sort: Sort, scope: Scope) -> Page:
-    order = order_by(WARNING_SORTS, sort)  # refused before any SQL runs
+    order = order_by(WARNING_SORTS, sort, MOST_OVERDUE_FIRST)  # refused before any SQL runs
     params = _slice_params(con, s, scope) | {"as_of": as_of, "due_from": due_from, "due_before": due_before}
     return page(con, "queries/overdue", params, order, offset, limit)
 
 
 def dossier_page(con: duckdb.DuckDBPyConnection, s: Slice, offset: int = 0, limit: int = 50,
-                 sort: Sort = (("received_at", "desc"),), *, scope: Scope) -> Page:
+                 sort: Sort = NEWEST_FIRST, *, scope: Scope) -> Page:
     """The dossiers counted in the slice's ``received_total`` (the total), with their outcome by ``to``;
     by default the newest first."""
-    order = order_by(DOSSIER_SORTS, sort)
+    order = order_by(DOSSIER_SORTS, sort, NEWEST_FIRST)
     params = _slice_params(con, s, scope) | {"period_from": s.date_from, "period_to": s.date_to}
     return page(con, "queries/dossier_list", params, order, offset, limit)
 
