@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.support import cli_kpi
+from tests.support import cli_kpi, xlsx_download
 
 pytestmark = pytest.mark.browser
 
@@ -119,8 +119,6 @@ def test_the_overdue_grid_pages_and_sorts_on_the_server(chromium, sample_app, sa
 def test_exports_hold_the_whole_list_in_the_shown_order_with_vietnamese_headers(chromium, sample_app, tmp_path):
     import csv
 
-    import polars as pl
-
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768}, accept_downloads=True)
     page.goto(sample_app.url + OVERDUE_VIEW, wait_until="networkidle")
     page.wait_for_selector("#cb-overdue .ag-row")
@@ -142,12 +140,8 @@ def test_exports_hold_the_whole_list_in_the_shown_order_with_vietnamese_headers(
     assert len(body) == total and [r[0] for r in body] == sorted(r[0] for r in body)
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", body[0][6])
 
-    with page.expect_download() as download:
-        page.click("#cb-overdue-xlsx")
-    assert download.value.suggested_filename == "ho-so-qua-han.xlsx"
-    path = tmp_path / "overdue.xlsx"
-    download.value.save_as(path)
-    sheet = pl.read_excel(path, engine="calamine")
+    name, sheet = xlsx_download(page, "#cb-overdue-xlsx", tmp_path)
+    assert name == "ho-so-qua-han.xlsx"
     assert sheet.columns == header and sheet.height == total
     assert sheet["Mã hồ sơ"].to_list() == [r[0] for r in body]
     assert sheet["Số ngày quá hạn"].dtype.is_numeric()  # numbers stay numbers

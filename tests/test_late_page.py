@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support import cli_kpi
+from tests.support import cli_kpi, xlsx_download
 
 pytestmark = pytest.mark.browser
 PERIOD = "from=2024-01-01&to=2024-06-30"
@@ -83,12 +83,8 @@ def test_exported_xlsx_holds_the_table_with_vietnamese_headers_and_adds_up_to_th
     page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field", wait_until="networkidle")
     page.wait_for_selector("#late-table .ag-row")
     shown = page.locator("#late-table .ag-center-cols-container .ag-row").count()
-    with page.expect_download() as download:
-        page.click("#late-table-xlsx")
-    assert download.value.suggested_filename == "bieu-06a.xlsx"
-    path = tmp_path / "export.xlsx"
-    download.value.save_as(path)
-    sheet = pl.read_excel(path, engine="calamine")
+    name, sheet = xlsx_download(page, "#late-table-xlsx", tmp_path)
+    assert name == "bieu-06a.xlsx"
     assert sheet.columns[0] == "Nhóm" and "Trễ hạn" in sheet.columns and "Tỷ lệ trễ hạn" in sheet.columns
     groups, total = sheet.filter(pl.col("Nhóm") != "Tổng cộng"), sheet.filter(pl.col("Nhóm") == "Tổng cộng")
     assert groups.height == shown and total.height == 1
