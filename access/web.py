@@ -82,11 +82,17 @@ def admin_view() -> AccessStore:
     return access_store()
 
 
-def record_export(what: str, rows: int | None = None) -> None:
-    """Exports are allowed to some roles only, and each one is written to the audit log."""
+def require_export() -> Principal:
+    """The caller, if their role may export; 403 otherwise."""
     principal = current_principal()
     if not principal.may_export:
         raise OutOfScope(f"role {principal.role!r} may not export")
+    return principal
+
+
+def record_export(what: str, rows: int | None = None) -> None:
+    """Exports are allowed to some roles only, and each one is written to the audit log."""
+    principal = require_export()
     detail = what if rows is None else f"{what} ({rows} rows)"
     access_store().audit("export", principal.name, address=request.remote_addr, detail=detail)
 

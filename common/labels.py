@@ -210,6 +210,8 @@ UI: dict[str, tuple[str, str]] = {
     "warnings": ("Cảnh báo dữ liệu", "Data warnings"),
     "export_csv": ("Xuất CSV", "Export CSV"),
     "export_xlsx": ("Xuất Excel", "Export Excel"),
+    "export_cap": ("Xuất cả danh sách theo thứ tự đang sắp xếp, tối đa {rows} dòng",
+                   "Exports the whole list in the current sort order, at most {rows} rows"),
     "mail_failures": ("Thư tuần gửi không thành công", "Weekly emails that failed"),
     "col_week": ("Tuần", "Week"),
     "col_recipient": ("Người nhận", "Recipient"),

@@ -178,8 +178,24 @@ def mail_failures(limit: int = 50) -> list[dict]:
     return MailLog(path).failures(limit) if path.exists() else []
 
 
-def due_soon(s: Slice, hours: float, limit: int = 500) -> list[dict]:
-    return _ask("due_soon", kpi.due_soon_dossiers, s, hours, limit)
+# Pages the grids ask for are cached like every other answer; an export's whole list (up to
+# dashboards.components.tables.EXPORT_MAX_ROWS rows) is asked once and not kept in the cache.
+CACHED_PAGE_MAX = 1_000
+
+
+def _page(name: str, query: Callable[..., kpi.Page], s: Slice, *args: Any) -> kpi.Page:
+    """``_ask`` for a page of a list (``args`` end with offset, limit, sort), uncached when it is long."""
+    if args[-2] <= CACHED_PAGE_MAX:
+        return _ask(name, query, s, *args)
+    return query(reader().cursor(), s, *args, scope=caller_scope())
+
+
+def overdue_page(s: Slice, offset: int, limit: int, sort: kpi.Sort) -> kpi.Page:
+    return _page("overdue_page", kpi.overdue_page, s, offset, limit, sort)
+
+
+def due_soon_page(s: Slice, offset: int, limit: int, sort: kpi.Sort) -> kpi.Page:
+    return _page("due_soon_page", kpi.due_soon_page, s, get_settings().due_soon_hours, offset, limit, sort)
 
 
 def checked(s: Slice) -> Slice:
@@ -221,8 +237,8 @@ def index766_by_unit(s: Slice) -> list[dict]:
     return [{"group_key": r["group_key"], "total": total(score(r))[0]} for r in kpis_by(s, "unit_child")]
 
 
-def dossiers(s: Slice, limit: int = 5_000) -> list[dict]:
-    return _ask("dossiers", kpi.dossier_list, s, limit)
+def dossier_page(s: Slice, offset: int, limit: int, sort: kpi.Sort) -> kpi.Page:
+    return _page("dossier_page", kpi.dossier_page, s, offset, limit, sort)
 
 
 def has_children(code: str) -> bool:

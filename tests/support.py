@@ -211,3 +211,14 @@ def kpi_values_in(tree) -> dict[str, str]:
     """``data-kpi`` → text of every KPI value in a rendered Dash component tree."""
     return {c["props"]["data-kpi"]: c["props"].get("children")
             for c in find_components(tree, lambda c: "data-kpi" in c["props"])}
+
+
+def xlsx_download(page, button: str, tmp_path: Path):
+    """Click the export ``button`` and read the XLSX the browser downloads: (its file name, its sheet)."""
+    import polars as pl
+
+    with page.expect_download() as download:
+        page.click(button)
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    return download.value.suggested_filename, pl.read_excel(path, engine="calamine")

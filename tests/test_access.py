@@ -160,6 +160,34 @@ def test_a_unit_users_crafted_wall_callback_for_another_unit_gets_nothing(sample
     assert own.status_code == 200
 
 
+@pytest.mark.parametrize("grid, unit, key", [("cb-overdue", NEIGHBOUR, "pending_overdue"),
+                                             ("cb-overdue", "72", "pending_overdue"),
+                                             ("late-dossiers", "25663", "received_total")])
+def test_a_unit_users_crafted_page_request_for_another_unit_gets_their_own_dossiers(sample_app, sample_db, accounts,
+                                                                                    grid, unit, key):
+    request = {"startRow": 0, "endRow": 1000, "sortModel": [], "filterModel": {}}
+    values = {f"{grid}.getRowsRequest": request, f"{grid}-slice.data": PERIOD | {"unit": unit}}
+    crafted = callback(sample_app, accounts["unit703"], f"{grid}.getRowsResponse", values)
+    assert crafted.status_code == 200  # the page's own fallback: their own unit, never the one asked for
+    answer = crafted.json()["response"][grid]["getRowsResponse"]
+    own = cli_kpi(sample_db, "--from", PERIOD["from"], "--to", PERIOD["to"], "--unit", OWN)[key]
+    assert answer["rowCount"] == own == len(answer["rowData"]) > 0
+    assert not any(n in crafted.text for n in ("Gò Dầu", "Bến Cầu", "Trảng Bàng", "Tân Châu"))
+    export = callback(sample_app, accounts["unit703"], f"{grid}-download", values | {f"{grid}-csv.n_clicks": 1})
+    assert export.status_code in (200, 403) and "Gò Dầu" not in export.text
+
+
+def test_crafted_page_requests_cannot_sort_by_sql_or_export_without_the_right(sample_app, accounts):
+    values = {"cb-overdue-slice.data": PERIOD, "cb-overdue.getRowsRequest": {
+        "startRow": 0, "endRow": 50, "sortModel": [{"colId": "unit_code; drop table fct_dossiers", "sort": "asc"}]}}
+    crafted = callback(sample_app, accounts["analyst1"], "cb-overdue.getRowsResponse", values)
+    assert crafted.status_code == 400 and "rowData" not in crafted.text
+    export = values | {"cb-overdue-xlsx.n_clicks": 1, "cb-overdue.getRowsRequest": None}
+    assert callback(sample_app, accounts["leader1"], "cb-overdue-download", export).status_code == 403
+    assert callback(sample_app, accounts["analyst1"], "cb-overdue-download", export).status_code == 200
+    assert "cb-overdue." in str(render_page(sample_app, "/quan-tri"))  # audited
+
+
 def test_a_wall_account_runs_only_wall_callbacks(sample_app, accounts):
     crafted = callback(sample_app, accounts["wall1"], "late-table.exportDataAsCsv", {"late-table-csv.n_clicks": 1})
     assert crafted.status_code == 403

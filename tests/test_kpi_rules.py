@@ -257,3 +257,39 @@ def test_dossier_list_holds_the_received_total(tmp_path):
     assert [r["dossier_id"] for r in rows] == ["late", "open"]
     assert len(rows) == figures(con)["received_total"]
     assert rows[0]["outcome"] == "late" and rows[1]["outcome"] is None
+
+
+def test_a_page_of_a_list_comes_with_the_whole_lists_total_in_a_stable_order(tmp_path):
+    from warehouse.kpi import dossier_page, overdue_page
+
+    con = load(tmp_path, [dossier(f"d{i:02}", f"{1 + i % 9:02}/03/2024", **{"Ngày hẹn trả": "15/03/2024",
+                                                                           "Lĩnh vực": "Đất đai" if i % 3 else "Hộ tịch"})
+                          for i in range(23)])
+    march = Slice(*MARCH)
+    pages = [overdue_page(con, march, offset, 10, (("field", "asc"),), scope=ALL) for offset in (0, 10, 20)]
+    assert [len(p.rows) for p in pages] == [10, 10, 3]
+    assert {p.total for p in pages} == {23} == {figures(con)["pending_overdue"]}
+    listed = [r["dossier_id"] for p in pages for r in p.rows]
+    assert len(set(listed)) == 23  # no row on two pages, none missed
+    assert [r["field"] for p in pages for r in p.rows] == sorted(r["field"] for p in pages for r in p.rows)
+    assert overdue_page(con, march, 30, 10, scope=ALL) == ([], 23)
+
+    newest = dossier_page(con, march, 0, 5, scope=ALL)
+    oldest = dossier_page(con, march, 0, 5, (("received_at", "asc"),), scope=ALL)
+    assert newest.total == oldest.total == figures(con)["received_total"] == 23
+    assert newest.rows[0]["received_at"] > oldest.rows[0]["received_at"]
+    by_id = dossier_page(con, march, 0, 23, (("dossier_id", "desc"),), scope=ALL)
+    assert [r["dossier_id"] for r in by_id.rows] == [f"d{i:02}" for i in reversed(range(23))]
+
+
+@pytest.mark.parametrize("sort", [(("unit_code; drop table fct_dossiers", "asc"),), (("field", "desc; --"),),
+                                  (("end_at", "asc"),), (("nonexistent", "asc"),)])
+def test_sorting_a_list_takes_only_whitelisted_columns(tmp_path, sort):
+    from warehouse.kpi import overdue_page
+
+    con = load(tmp_path, [dossier("a", "01/03/2024", **{"Ngày hẹn trả": "05/03/2024"})])
+    with pytest.raises(ValueError, match="cannot sort"):
+        overdue_page(con, Slice(*MARCH), 0, 10, sort, scope=ALL)
+    with pytest.raises(ValueError, match="bad page"):
+        overdue_page(con, Slice(*MARCH), -1, 10, scope=ALL)
+    assert figures(con)["pending_overdue"] == 1  # nothing was dropped

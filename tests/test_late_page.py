@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support import cli_kpi
+from tests.support import cli_kpi, xlsx_download
 
 pytestmark = pytest.mark.browser
 PERIOD = "from=2024-01-01&to=2024-06-30"
@@ -35,7 +35,7 @@ def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
     page.wait_for_function("() => document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 2")
     commune = re.search(r"unit=(\d{5})", page.url).group(1)
     page.wait_for_selector("#late-dossiers .ag-row")
-    listed = int(re.search(r"\((\d+)\)", page.locator("#late-dossiers-title").inner_text()).group(1))
+    listed = int(re.search(r"\(([\d.]+)\)", page.locator("#late-dossiers-title").inner_text()).group(1).replace(".", ""))
     assert listed == cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", commune)[
         "received_total"]
 
@@ -83,12 +83,8 @@ def test_exported_xlsx_holds_the_table_with_vietnamese_headers_and_adds_up_to_th
     page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field", wait_until="networkidle")
     page.wait_for_selector("#late-table .ag-row")
     shown = page.locator("#late-table .ag-center-cols-container .ag-row").count()
-    with page.expect_download() as download:
-        page.click("#late-table-xlsx")
-    assert download.value.suggested_filename == "bieu-06a.xlsx"
-    path = tmp_path / "export.xlsx"
-    download.value.save_as(path)
-    sheet = pl.read_excel(path, engine="calamine")
+    name, sheet = xlsx_download(page, "#late-table-xlsx", tmp_path)
+    assert name == "bieu-06a.xlsx"
     assert sheet.columns[0] == "Nhóm" and "Trễ hạn" in sheet.columns and "Tỷ lệ trễ hạn" in sheet.columns
     groups, total = sheet.filter(pl.col("Nhóm") != "Tổng cộng"), sheet.filter(pl.col("Nhóm") == "Tổng cộng")
     assert groups.height == shown and total.height == 1
@@ -97,3 +93,24 @@ def test_exported_xlsx_holds_the_table_with_vietnamese_headers_and_adds_up_to_th
                         ("pending_overdue", "Đang giải quyết quá hạn")):
         assert groups[header].sum() == total[header][0] == cli[key]
     assert abs(total["Tỷ lệ trễ hạn"][0] - cli["late_rate"]) < 1e-9  # a number, not text
+
+
+def test_a_communes_dossiers_are_paged_by_the_server_and_export_whole(chromium, sample_app, sample_db):
+    import csv
+
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=25459", wait_until="networkidle")
+    page.wait_for_selector("#late-dossiers .ag-row")
+    total = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "25459")["received_total"]
+    assert f"({total})" in page.locator("#late-dossiers-title").inner_text()
+    assert page.locator("#late-dossiers .ag-center-cols-container .ag-row").count() == total
+    received = page.locator("#late-dossiers .ag-header-cell[col-id='received_at']")
+    assert received.get_attribute("aria-sort") == "descending"  # newest first, as the server ordered them
+    assert page.locator("#late-table .ag-header-cell-filter-button").count() > 0  # the 06a table filters in the browser
+    assert page.locator("#late-dossiers .ag-header-cell-filter-button").count() == 0  # no filter that would do nothing
+    with page.expect_download() as download:
+        page.click("#late-dossiers-csv")
+    assert download.value.suggested_filename == "ho-so-don-vi.csv"
+    header, *body = list(csv.reader(download.value.path().read_text(encoding="utf-8-sig").splitlines()))
+    assert header[:2] == ["Mã hồ sơ", "Thủ tục"] and "Kết quả" in header
+    assert len(body) == total

@@ -132,30 +132,105 @@ def compare(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope, now: date
     return Comparison(*kpis_over(con, s, periods, scope=scope, now=now))
 
 
+# --- dossier lists, a page at a time -------------------------------------------------------------------
+
+Sort = tuple[tuple[str, str], ...]
+"""((column, "asc" | "desc"), ...): what the user clicked, first key first; columns named by the lists below."""
+
+# The columns a user may sort each list by: column name → SQL expression, written here and never taken
+# from a request. Every order ends with dossier_id, so pages are stable (no row on two pages).
+WARNING_SORTS = {
+    "dossier_id": "dossier_id", "procedure_name": "procedure_name", "field": "field", "agency": "agency",
+    "unit_name": "coalesce(unit_name, unit_code)", "received_at": "received_at", "due_at": "due_at",
+    "days_overdue": "days_overdue", "hours_left": "hours_left",
+}
+DOSSIER_SORTS = {
+    "dossier_id": "dossier_id", "procedure_name": "procedure_name", "field": "field", "agency": "agency",
+    "received_at": "received_at", "due_at": "due_at", "end_at": "end_at", "outcome": "outcome",
+}
+DIRECTIONS = ("asc", "desc")
+MOST_OVERDUE_FIRST: Sort = (("due_at", "asc"),)   # also the due-soon list's default: soonest first
+NEWEST_FIRST: Sort = (("received_at", "desc"),)
+
+
+class Page(NamedTuple):
+    """Rows ``offset`` to ``offset + limit`` of a list in a stable order, and how many the whole list holds."""
+
+    rows: list[dict]
+    total: int
+
+
+def order_by(sorts: dict[str, str], sort: Sort, default: Sort) -> str:
+    """The ``order by`` text for ``sort`` (``default`` when empty: the user cleared the sort); a column not
+    in ``sorts`` (or a bad direction) is refused."""
+    keys = []
+    for column, direction in sort or default:
+        if column not in sorts or direction not in DIRECTIONS:
+            raise ValueError(f"cannot sort by {column!r} {direction!r}")
+        keys.append(f"{sorts[column]} {direction} nulls last")
+    return ", ".join(keys + ["dossier_id"])
+
+
+def page(con: duckdb.DuckDBPyConnection, query: str, params: dict, order: str, offset: int, limit: int) -> Page:
+    """One page of the list ``query`` (SQL without order or limit) and the list's total. ``order`` comes
+    from ``order_by``, so no request text reaches the SQL; offset and limit are parameters."""
+    if offset < 0 or limit < 0:
+        raise ValueError(f"bad page: offset {offset}, limit {limit}")
+    total = con.execute(f"select count(*) from ({sql(query)}) as listed", params).fetchone()[0]
+    if limit == 0 or offset >= total:
+        return Page([], total)
+    paged = f"select * from ({sql(query)}) as listed order by {order} limit $limit offset $offset"
+    cursor = con.execute(paged, params | {"limit": limit, "offset": offset})
+    names = [d[0] for d in cursor.description]
+    return Page([dict(zip(names, row)) for row in cursor.fetchall()], total)
+
+
+def overdue_page(con: duckdb.DuckDBPyConnection, s: Slice, offset: int = 0, limit: int = 50,
+                 sort: Sort = MOST_OVERDUE_FIRST, *, scope: Scope, now: datetime | None = None) -> Page:
+    """The dossiers pending and overdue at the slice's as-of instant (KPI.md "Early warning"); the total is
+    the slice's ``pending_overdue``. By default the most overdue first."""
+    as_of = as_of_instant(s.date_to, now)
+    return _warning_page(con, s, None, as_of, as_of, offset, limit, sort, scope)
+
+
 def overdue_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 50, *, scope: Scope,
                      now: datetime | None = None) -> list[dict]:
-    """The dossiers pending and overdue at the slice's as-of instant, most overdue first."""
+    """The ``limit`` most overdue dossiers (the wall's and the weekly email's short list)."""
+    return overdue_page(con, s, 0, limit, scope=scope, now=now).rows
+
+
+def due_soon_page(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, offset: int = 0, limit: int = 500,
+                  sort: Sort = MOST_OVERDUE_FIRST, *, scope: Scope, now: datetime | None = None) -> Page:
+    """Pending, not yet overdue, and due within ``hours`` of the as-of instant (by default soonest first)."""
     as_of = as_of_instant(s.date_to, now)
-    return _warning_list(con, s, None, as_of, as_of, limit, scope)
+    return _warning_page(con, s, as_of, as_of + timedelta(hours=hours), as_of, offset, limit, sort, scope)
 
 
 def due_soon_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, limit: int = 500, *, scope: Scope,
                       now: datetime | None = None) -> list[dict]:
-    """Pending, not yet overdue, and due within ``hours`` of the as-of instant (soonest first)."""
-    as_of = as_of_instant(s.date_to, now)
-    return _warning_list(con, s, as_of, as_of + timedelta(hours=hours), as_of, limit, scope)
+    """The first ``limit`` dossiers due soon, soonest first."""
+    return due_soon_page(con, s, hours, 0, limit, scope=scope, now=now).rows
 
 
-def _warning_list(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime | None, due_before: datetime,
-                  as_of: datetime, limit: int, scope: Scope) -> list[dict]:
-    params = _slice_params(con, s, scope) | {"as_of": as_of, "due_from": due_from, "due_before": due_before, "limit": limit}
-    return _rows(con, "queries/overdue", params)
+def _warning_page(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime | None, due_before: datetime,
+                  as_of: datetime, offset: int, limit: int, sort: Sort, scope: Scope) -> Page:
+    order = order_by(WARNING_SORTS, sort, MOST_OVERDUE_FIRST)  # refused before any SQL runs
+    params = _slice_params(con, s, scope) | {"as_of": as_of, "due_from": due_from, "due_before": due_before}
+    return page(con, "queries/overdue", params, order, offset, limit)
+
+
+def dossier_page(con: duckdb.DuckDBPyConnection, s: Slice, offset: int = 0, limit: int = 50,
+                 sort: Sort = NEWEST_FIRST, *, scope: Scope) -> Page:
+    """The dossiers counted in the slice's ``received_total`` (the total), with their outcome by ``to``;
+    by default the newest first."""
+    order = order_by(DOSSIER_SORTS, sort, NEWEST_FIRST)
+    params = _slice_params(con, s, scope) | {"period_from": s.date_from, "period_to": s.date_to}
+    return page(con, "queries/dossier_list", params, order, offset, limit)
 
 
 def dossier_list(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 5_000, *, scope: Scope) -> list[dict]:
-    """The dossiers counted in the slice's ``received_total`` (newest first), with their outcome by ``to``."""
-    params = _slice_params(con, s, scope) | {"period_from": s.date_from, "period_to": s.date_to, "limit": limit}
-    return _rows(con, "queries/dossier_list", params)
+    """The first ``limit`` dossiers of ``dossier_page``, newest first."""
+    return dossier_page(con, s, 0, limit, scope=scope).rows
 
 
 RATING_KEYS = ("very_satisfied", "satisfied", "dissatisfied", "not_rated")

@@ -1,4 +1,4 @@
-"""Cảnh báo: dossiers overdue now and due soon, dossier by dossier, sortable and exportable."""
+"""Cảnh báo: dossiers overdue now and due soon, dossier by dossier, paged, sorted and exported by the server."""
 from __future__ import annotations
 
 
@@ -10,7 +10,7 @@ from common import formats
 from common.labels import label
 from common.settings import get_settings
 from dashboards import data
-from dashboards.components.tables import export_buttons, export_on_click
+from dashboards.components.tables import export_buttons, serve_pages
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.url_state import preset_of, slice_for_page
 from dashboards.views import early_warning as view
@@ -36,12 +36,12 @@ def layout(lang: str = "vi", **query) -> html.Div:
         dbc.Card([dbc.CardHeader(html.Div([
             html.Span(f"{label('overdue_now_title', lang)}: {formats.number(overdue_count, lang)}",
                       id="cb-overdue-count"),
-            export_buttons("cb-overdue", lang),
+            export_buttons("cb-overdue", lang, server_side=True),
         ], className="card-header-row")), dbc.CardBody(overdue)], className="mb-3"),
         dbc.Card([dbc.CardHeader(html.Div([
             html.Span(f"{label('due_soon_title', lang).format(hours=hours)}: {formats.number(soon_count, lang)}",
                       id="cb-due-soon-count"),
-            export_buttons("cb-due-soon", lang),
+            export_buttons("cb-due-soon", lang, server_side=True),
         ], className="card-header-row")), dbc.CardBody(soon)], className="mb-3"),
         html.Div(lang, id="cb-lang", hidden=True),
     ])
@@ -50,5 +50,5 @@ def layout(lang: str = "vi", **query) -> html.Div:
 link_to_url("cb")
 
 
-export_on_click("cb-overdue")
-export_on_click("cb-due-soon")
+serve_pages("cb-overdue", view.overdue_columns, view.overdue_rows, file_name="ho-so-qua-han")
+serve_pages("cb-due-soon", view.due_soon_columns, view.due_soon_rows, file_name="ho-so-sap-den-han")

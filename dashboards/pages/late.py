@@ -6,9 +6,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from common import formats
 from common.labels import label
 from dashboards import data
-from dashboards.components.tables import export_buttons, export_on_click
+from dashboards.components.tables import export_buttons, export_on_click, serve_pages
 from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.url_state import preset_of, query_from_slice, slice_for_page
@@ -26,8 +27,10 @@ def unit_panel(s, lang: str) -> dbc.Card:
         return dbc.Card([dbc.CardHeader(label("late_by_unit", lang)), dbc.CardBody(graph)], className="mb-3")
     count, table = view.unit_dossiers(s, lang)
     unit = data.unit(s.unit)
-    title = label("unit_dossiers", lang).format(unit=unit.name if unit else s.unit, count=count)
-    return dbc.Card([dbc.CardHeader(title, id="late-dossiers-title"),
+    title = label("unit_dossiers", lang).format(unit=unit.name if unit else s.unit, count=formats.number(count, lang))
+    return dbc.Card([dbc.CardHeader(html.Div([html.Span(title, id="late-dossiers-title"),
+                                              export_buttons("late-dossiers", lang, server_side=True)],
+                                             className="card-header-row")),
                      dbc.CardBody([table, html.Div(graph, hidden=True)])], className="mb-3")
 
 
@@ -58,3 +61,4 @@ link_to_url("late", drill_graph="late-units", extra=("late-by", "by"))
 
 
 export_on_click("late-table")
+serve_pages("late-dossiers", view.dossier_columns, view.dossier_rows, file_name="ho-so-don-vi")

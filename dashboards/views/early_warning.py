@@ -1,35 +1,58 @@
-"""Cảnh báo sớm: the dossiers overdue now and those due within the window (KPI.md "Early warning")."""
+"""Cảnh báo sớm: the dossiers overdue now and those due within the window (KPI.md "Early warning").
+
+Both lists can hold tens of thousands of dossiers, so their grids page on the server: each page and
+each export comes from the query layer, and the card headers show the lists' totals."""
 from __future__ import annotations
 
 from common import formats
-from common.settings import get_settings
 from dashboards import data
-from dashboards.components.tables import NARROW, WIDE, grid, number_column
+from dashboards.components.tables import MOMENT, NARROW, PAGE_SIZE, WIDE, number_column, paged_grid
+from warehouse.kpi import Sort
 from warehouse.slice import Slice
 
-LIMIT = 5_000
+# What the grids show first (the column headers' arrows say so); the first page is asked for in this order.
+OVERDUE_SORT: Sort = (("days_overdue", "desc"),)
+DUE_SOON_SORT: Sort = (("hours_left", "asc"),)
 
 
 def _rows(rows: list[dict], lang: str) -> list[dict]:
-    return [{"dossier_id": r["dossier_id"], "procedure": r["procedure_name"], "field": r["field"],
-             "agency": r["agency"], "unit": r["unit_name"] or r["unit_code"],
-             "received": formats.moment(r["received_at"], lang), "due": formats.moment(r["due_at"], lang),
+    """Rows as the grids show them; the keys are the query's column names, which sorting refers to."""
+    return [{"dossier_id": r["dossier_id"], "procedure_name": r["procedure_name"], "field": r["field"],
+             "agency": r["agency"], "unit_name": r["unit_name"] or r["unit_code"],
+             "received_at": formats.moment(r["received_at"], lang), "due_at": formats.moment(r["due_at"], lang),
              "days_overdue": r["days_overdue"], "hours_left": round(r["hours_left"], 1)} for r in rows]
 
 
+def overdue_columns(lang: str) -> list[tuple]:
+    return [("dossier_id", "col_dossier", {"minWidth": 200}), ("procedure_name", "col_procedure", WIDE),
+            ("field", "col_field"), ("agency", "col_agency"), ("unit_name", "col_unit"),
+            ("received_at", "col_received", MOMENT), ("due_at", "col_due", MOMENT),
+            ("days_overdue", "col_days_overdue", NARROW | number_column(lang) | {"sort": "desc", "width": 160})]
+
+
+def due_soon_columns(lang: str) -> list[tuple]:
+    return [("dossier_id", "col_dossier"), ("procedure_name", "col_procedure", WIDE), ("field", "col_field"),
+            ("agency", "col_agency"), ("unit_name", "col_unit"), ("due_at", "col_due", MOMENT),
+            ("hours_left", "col_hours_left", NARROW | number_column(lang, 1) | {"sort": "asc", "width": 110})]
+
+
+def overdue_rows(s: Slice, offset: int, limit: int, sort: Sort, lang: str) -> tuple[list[dict], int]:
+    """A page of the overdue list and its total (``pending_overdue``)."""
+    page = data.overdue_page(s, offset, limit, sort)
+    return _rows(page.rows, lang), page.total
+
+
+def due_soon_rows(s: Slice, offset: int, limit: int, sort: Sort, lang: str) -> tuple[list[dict], int]:
+    page = data.due_soon_page(s, offset, limit, sort)
+    return _rows(page.rows, lang), page.total
+
+
 def overdue_table(s: Slice, lang: str):
-    columns = [("dossier_id", "col_dossier", {"minWidth": 200}), ("procedure", "col_procedure", WIDE),
-               ("field", "col_field"), ("agency", "col_agency"), ("unit", "col_unit"), ("received", "col_received"),
-               ("due", "col_due"),
-               ("days_overdue", "col_days_overdue", NARROW | number_column(lang) | {"sort": "desc", "width": 160})]
-    rows = data.overdue(s, LIMIT)
-    return len(rows), grid("cb-overdue", _rows(rows, lang), columns, lang, file_name="ho-so-qua-han.csv", compact=True)
+    """(the list's total, its grid). The total is asked with the grid's first page, which is then cached."""
+    total = data.overdue_page(s, 0, PAGE_SIZE, OVERDUE_SORT).total
+    return total, paged_grid("cb-overdue", overdue_columns(lang), lang, s)
 
 
 def due_soon_table(s: Slice, lang: str):
-    columns = [("dossier_id", "col_dossier"), ("procedure", "col_procedure", WIDE), ("field", "col_field"),
-               ("agency", "col_agency"), ("unit", "col_unit"), ("due", "col_due"),
-               ("hours_left", "col_hours_left", NARROW | number_column(lang, 1) | {"width": 110})]
-    rows = data.due_soon(s, get_settings().due_soon_hours, LIMIT)
-    return len(rows), grid("cb-due-soon", _rows(rows, lang), columns, lang, file_name="ho-so-sap-den-han.csv",
-                            compact=True)
+    total = data.due_soon_page(s, 0, PAGE_SIZE, DUE_SOON_SORT).total
+    return total, paged_grid("cb-due-soon", due_soon_columns(lang), lang, s)

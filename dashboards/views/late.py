@@ -7,8 +7,9 @@ from common import formats
 from common.labels import OUTCOME_LABELS, label
 from dashboards import data
 from dashboards.components.charts import ranked_bar
-from dashboards.components.tables import grid, number_column, percent_column
+from dashboards.components.tables import MOMENT, PAGE_SIZE, WIDE, grid, number_column, paged_grid, percent_column
 from dashboards.views.overview import slice_label, unit_label
+from warehouse.kpi import Sort
 from warehouse.slice import Slice
 
 DIMENSIONS = ("field", "agency", "procedure", "unit_child")
@@ -34,18 +35,31 @@ def table_06a(s: Slice, dimension: str, lang: str):
     return table
 
 
+DOSSIER_SORT: Sort = (("received_at", "desc"),)  # newest first, as the grid's header arrow shows
+
+
+def dossier_columns(lang: str) -> list[tuple]:
+    return [("dossier_id", "col_dossier", {"minWidth": 200}), ("procedure_name", "col_procedure", WIDE),
+            ("field", "col_field"), ("agency", "col_agency"), ("received_at", "col_received", MOMENT | {"sort": "desc"}),
+            ("due_at", "col_due", MOMENT), ("end_at", "col_end", MOMENT), ("outcome", "col_outcome", MOMENT)]
+
+
+def dossier_rows(s: Slice, offset: int, limit: int, sort: Sort, lang: str) -> tuple[list[dict], int]:
+    """A page of the unit's dossiers (the keys are the query's column names, which sorting refers to) and
+    their total, the slice's ``received_total``."""
+    page = data.dossier_page(s, offset, limit, sort)
+    body = [{"dossier_id": r["dossier_id"], "procedure_name": r["procedure_name"], "field": r["field"],
+             "agency": r["agency"], "received_at": formats.moment(r["received_at"], lang),
+             "due_at": formats.moment(r["due_at"], lang), "end_at": formats.moment(r["end_at"], lang),
+             "outcome": label(r["outcome"], lang, OUTCOME_LABELS)} for r in page.rows]
+    return body, page.total
+
+
 def unit_dossiers(s: Slice, lang: str):
-    """A commune's dossiers in the period, dossier by dossier (the end of the drill-down)."""
-    rows = data.dossiers(s)
-    body = [{"dossier_id": r["dossier_id"], "procedure": r["procedure_name"], "field": r["field"],
-             "agency": r["agency"], "received": formats.moment(r["received_at"], lang),
-             "due": formats.moment(r["due_at"], lang), "end": formats.moment(r["end_at"], lang),
-             "outcome": label(r["outcome"], lang, OUTCOME_LABELS)} for r in rows]
-    wide_enough = {"minWidth": 150}
-    columns = [("dossier_id", "col_dossier", {"minWidth": 200}), ("procedure", "col_procedure", {"flex": 3}),
-               ("field", "col_field"), ("agency", "col_agency"), ("received", "col_received", wide_enough),
-               ("due", "col_due", wide_enough), ("end", "col_end", wide_enough), ("outcome", "col_outcome", wide_enough)]
-    return len(rows), grid("late-dossiers", body, columns, lang, file_name="ho-so-don-vi.csv", compact=True)
+    """A commune's dossiers in the period, dossier by dossier (the end of the drill-down), paged on the
+    server: (their total, the grid). The total is asked with the grid's first page, which is then cached."""
+    total = data.dossier_page(s, 0, PAGE_SIZE, DOSSIER_SORT).total
+    return total, paged_grid("late-dossiers", dossier_columns(lang), lang, s)
 
 
 def late_by_unit(s: Slice, lang: str) -> go.Figure:

@@ -1,5 +1,6 @@
 -- The dossiers behind a slice's figures: received by `to` and not resolved before `from`
--- (KPI.md's received_total), with their state at the end of the period. Latest first.
+-- (KPI.md's received_total), with their state at the end of the period. Unordered: the query
+-- layer pages it (warehouse/kpi.py `page`) and counts it.
 with scoped as (
     select * from {{ include 'queries/sliced_dossiers' }} as sliced
     where received_date <= $period_to
@@ -17,5 +18,3 @@ final as (
 )
 
 select * from final
-order by received_at desc, dossier_id
-limit $limit

@@ -1,6 +1,7 @@
 -- Early warning (KPI.md): dossiers pending at the as-of instant whose due time falls in
 -- [$due_from, $due_before): overdue with due_from null and due_before = as_of; due soon with
--- [as_of, as_of + window). Same slice parameters as kpi.sql; $limit caps the list.
+-- [as_of, as_of + window). Same slice parameters as kpi.sql. Unordered: the query layer pages it
+-- (warehouse/kpi.py `page`: a whitelisted order, $limit and $offset) and counts it.
 with scoped as (
     select * from {{ include 'queries/sliced_dossiers' }} as sliced
 ),
@@ -25,5 +26,3 @@ final as (
 )
 
 select * from final
-order by due_at, dossier_id
-limit $limit
