@@ -23,6 +23,7 @@ def page_calls() -> dict[str, Callable[[dict], object]]:
     from common.settings import get_settings
     from dashboards.pages import overview, wall
     from dashboards.url_state import args_from_slice
+    from dashboards.views import early_warning, late
     from dashboards.views import wall as wall_view
 
     # The page router calls ``layout(**query)``: the query's keys are keyword arguments.
@@ -30,6 +31,11 @@ def page_calls() -> dict[str, Callable[[dict], object]]:
              for page in dash.page_registry.values() if page["path"] != "/404"}
     calls["/ (ranking metric)"] = lambda q: overview.update_ranking(
         "online_rate", args_from_slice(overview.slice_for_page(q)), "vi")
+    # The dossier lists' grids ask for one page at a time (page 3 of 50 rows, sorted by a clicked column).
+    calls["/canh-bao (overdue list, a page)"] = lambda q: early_warning.overdue_rows(
+        overview.slice_for_page(q), 100, 50, (("due_at", "asc"),), "vi")
+    calls["/tre-han (a unit's dossiers, a page)"] = lambda q: late.dossier_rows(
+        overview.slice_for_page(q), 100, 50, (("procedure_name", "asc"),), "vi")
     wall_settings = {"lang": "vi", "unit": get_settings().province_code, "panels": list(wall_view.PANELS)}
     calls["/wall (refresh)"] = lambda q: wall.refresh(0, {"height": 1080}, wall_settings)
     return calls
