@@ -5,7 +5,7 @@ The week is Monday to Sunday (ISO week). "Markedly worse" is a documented rule, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import duckdb

@@ -6,7 +6,6 @@ import sys
 import threading
 import time
 
-import requests
 
 from bench.synthetic import write_export
 from tests.support import ROOT, SAMPLES, AppProcess, env, etl_load, kpi_values_in, render_page

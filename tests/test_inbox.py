@@ -7,7 +7,6 @@ import shutil
 import threading
 import time
 
-import requests
 
 from tests.support import SAMPLES, AppProcess, cli_kpi, run, write_csv
 

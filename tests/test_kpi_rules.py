@@ -208,7 +208,7 @@ def test_overdue_list_holds_exactly_the_pending_overdue_dossiers(tmp_path):
 
 
 def test_due_soon_lists_pending_dossiers_due_within_the_window(tmp_path):
-    from warehouse.kpi import due_soon_dossiers
+    from warehouse.kpi import due_soon_page
 
     con = load(tmp_path, [
         dossier("in-3h", "01/05/2024 07:00", **{"Ngày hẹn trả": "01/05/2024 15:00"}),
@@ -217,7 +217,7 @@ def test_due_soon_lists_pending_dossiers_due_within_the_window(tmp_path):
         dossier("overdue", "01/05/2024 07:00", **{"Ngày hẹn trả": "01/05/2024 08:00"}),
     ])
     today = Slice(date(2024, 5, 1), date(2024, 5, 1))
-    rows = due_soon_dossiers(con, today, hours=24, scope=ALL, now=datetime(2024, 5, 1, 12))
+    rows = due_soon_page(con, today, hours=24, scope=ALL, now=datetime(2024, 5, 1, 12)).rows
     assert [r["dossier_id"] for r in rows] == ["in-3h", "tomorrow-9am"]
     assert rows[0]["hours_left"] == 3
 
@@ -244,7 +244,7 @@ def test_decision_766_points_follow_kpi_md(tmp_path):
 
 
 def test_dossier_list_holds_the_received_total(tmp_path):
-    from warehouse.kpi import dossier_list
+    from warehouse.kpi import dossier_page
 
     con = load(tmp_path, [
         dossier("open", "20/02/2024", **{"Ngày hẹn trả": "10/03/2024"}),
@@ -253,7 +253,7 @@ def test_dossier_list_holds_the_received_total(tmp_path):
                                          "Trạng thái": "9"}),
         dossier("after", "05/04/2024"),
     ])
-    rows = dossier_list(con, Slice(*MARCH), scope=ALL)
+    rows = dossier_page(con, Slice(*MARCH), scope=ALL).rows
     assert [r["dossier_id"] for r in rows] == ["late", "open"]
     assert len(rows) == figures(con)["received_total"]
     assert rows[0]["outcome"] == "late" and rows[1]["outcome"] is None

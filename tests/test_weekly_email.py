@@ -6,7 +6,6 @@ import re
 from email import policy
 
 import pytest
-import requests
 from aiosmtpd.controller import Controller
 
 from common.formats import percent

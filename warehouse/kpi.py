@@ -206,12 +206,6 @@ def due_soon_page(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, offset
     return _warning_page(con, s, as_of, as_of + timedelta(hours=hours), as_of, offset, limit, sort, scope)
 
 
-def due_soon_dossiers(con: duckdb.DuckDBPyConnection, s: Slice, hours: float, limit: int = 500, *, scope: Scope,
-                      now: datetime | None = None) -> list[dict]:
-    """The first ``limit`` dossiers due soon, soonest first."""
-    return due_soon_page(con, s, hours, 0, limit, scope=scope, now=now).rows
-
-
 def _warning_page(con: duckdb.DuckDBPyConnection, s: Slice, due_from: datetime | None, due_before: datetime,
                   as_of: datetime, offset: int, limit: int, sort: Sort, scope: Scope) -> Page:
     order = order_by(WARNING_SORTS, sort, MOST_OVERDUE_FIRST)  # refused before any SQL runs
@@ -226,11 +220,6 @@ def dossier_page(con: duckdb.DuckDBPyConnection, s: Slice, offset: int = 0, limi
     order = order_by(DOSSIER_SORTS, sort, NEWEST_FIRST)
     params = _slice_params(con, s, scope) | {"period_from": s.date_from, "period_to": s.date_to}
     return page(con, "queries/dossier_list", params, order, offset, limit)
-
-
-def dossier_list(con: duckdb.DuckDBPyConnection, s: Slice, limit: int = 5_000, *, scope: Scope) -> list[dict]:
-    """The first ``limit`` dossiers of ``dossier_page``, newest first."""
-    return dossier_page(con, s, 0, limit, scope=scope).rows
 
 
 RATING_KEYS = ("very_satisfied", "satisfied", "dissatisfied", "not_rated")
