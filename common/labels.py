@@ -72,7 +72,6 @@ UI: dict[str, tuple[str, str]] = {
                    "python app.py token create|list|revoke."),
     "col_user": ("Tài khoản", "User"),
     "col_role": ("Vai trò", "Role"),
-    "col_unit": ("Đơn vị", "Unit"),
     "col_status": ("Trạng thái", "Status"),
     "col_created": ("Tạo lúc", "Created"),
     "col_at": ("Thời điểm", "At"),
