@@ -127,10 +127,6 @@ def compare(s: Slice) -> kpi.Comparison:
     return _ask("compare", kpi.compare, s)
 
 
-def ratings_by(s: Slice, dimension: str = "none") -> list[dict]:
-    return _ask("ratings", kpi.ratings_by, s, dimension)
-
-
 def kpis_by(s: Slice, dimension: str) -> list[dict]:
     return _ask("by", kpi.kpis_by, s, dimension)
 

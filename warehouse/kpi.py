@@ -27,8 +27,10 @@ RATE_KEYS = (
 )
 KPI_KEYS = COUNT_KEYS + RATE_KEYS
 # Extra figures the query returns for charts and the Decision 766 estimate.
+# The distribution of ratings behind satisfaction_rate, among the dossiers resolved in the period.
+RATING_KEYS = ("very_satisfied", "satisfied", "dissatisfied", "not_rated")
 DETAIL_KEYS = ("rated_total", "rated_dissatisfied", "dissatisfied_rate", "fee_base", "fee_amount",
-               "cashless_amount", "full_online_base")
+               "cashless_amount", "full_online_base") + RATING_KEYS
 DIMENSIONS = ("none", "field", "agency", "handling_level", "channel", "procedure", "unit_child")
 
 
@@ -87,7 +89,7 @@ def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, dat
 def empty_kpis() -> dict:
     """The figures of a slice with no dossiers: zero counts, null rates."""
     counts = dict.fromkeys(COUNT_KEYS + ("rated_total", "rated_dissatisfied", "fee_base", "fee_amount",
-                                         "cashless_amount", "full_online_base"), 0)
+                                         "cashless_amount", "full_online_base") + RATING_KEYS, 0)
     return counts | dict.fromkeys(RATE_KEYS + ("dissatisfied_rate",))
 
 
@@ -220,14 +222,3 @@ def dossier_page(con: duckdb.DuckDBPyConnection, s: Slice, offset: int = 0, limi
     order = order_by(DOSSIER_SORTS, sort, NEWEST_FIRST)
     params = _slice_params(con, s, scope) | {"period_from": s.date_from, "period_to": s.date_to}
     return page(con, "queries/dossier_list", params, order, offset, limit)
-
-
-RATING_KEYS = ("very_satisfied", "satisfied", "dissatisfied", "not_rated")
-
-
-def ratings_by(con: duckdb.DuckDBPyConnection, s: Slice, dimension: str = "none", *, scope: Scope) -> list[dict]:
-    """How the dossiers resolved in the slice's period were rated (``RATING_KEYS`` counts, ``rated_total``,
-    ``resolved_total``), per group of ``dimension``: the distribution behind ``satisfaction_rate``."""
-    params = _slice_params(con, s, scope) | {"period_from": s.date_from, "period_to": s.date_to,
-                                      "group_by": _dimension(dimension)}
-    return _rows(con, "queries/ratings", params)

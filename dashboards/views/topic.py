@@ -72,18 +72,17 @@ RATING_COLOURS = {"very_satisfied": COLOURS["good"], "satisfied": "#6cc17a", "di
 
 def rating_distribution(s: Slice, lang: str) -> go.Figure:
     """How the dossiers resolved in the period were rated, value by value (the base of the satisfaction rate)."""
-    [total] = data.ratings_by(s) or [dict.fromkeys(RATING_KEYS, 0)]
+    total = data.kpis(s)
     return count_bars([(label(k, lang), total[k], RATING_COLOURS[k]) for k in RATING_KEYS], lang)
 
 
 def ratings_by_agency(s: Slice, lang: str):
     """One row per agency: dossiers per rating value, rated, and the satisfaction rate; the slice's total pinned."""
-    rates = {r["group_key"]: r["satisfaction_rate"] for r in data.kpis_by(s, "agency")}
-    body = [{"agency": r["group_key"] or "—", **{k: r[k] for k in RATING_KEYS + ("rated_total",)},
-             "satisfaction_rate": rates.get(r["group_key"])} for r in data.ratings_by(s, "agency")]
-    total = (data.ratings_by(s) or [dict.fromkeys(RATING_KEYS + ("rated_total",), 0)])[0]
-    pinned = {"agency": label("total", lang), **{k: total[k] for k in RATING_KEYS + ("rated_total",)},
-              "satisfaction_rate": data.kpis(s)["satisfaction_rate"]}
+    shown = RATING_KEYS + ("rated_total", "satisfaction_rate")
+    rows = sorted((r for r in data.kpis_by(s, "agency") if r["resolved_total"]), key=lambda r: -r["rated_total"])
+    body = [{"agency": r["group_key"] or "—", **{k: r[k] for k in shown}} for r in rows]
+    total = data.kpis(s)
+    pinned = {"agency": label("total", lang), **{k: total[k] for k in shown}}
     number = number_column(lang)
     columns = [("agency", "col_agency", {"flex": 3, "minWidth": 220})] + \
         [(k, k, number) for k in RATING_KEYS] + [("rated_total", "col_rated", number),

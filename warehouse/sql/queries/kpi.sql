@@ -67,6 +67,11 @@ counts as (
         count_if(is_resolved and rating is not null)             as rated_total,
         count_if(is_resolved and is_satisfied)                   as rated_satisfied,
         count_if(is_resolved and is_dissatisfied)                as rated_dissatisfied,
+        -- the distribution of ratings (DATA-CONTRACT.md: 3 rất hài lòng, 2 hài lòng, 1 không hài lòng)
+        count_if(is_resolved and rating = 3)                     as very_satisfied,
+        count_if(is_resolved and rating = 2)                     as satisfied,
+        count_if(is_resolved and rating = 1)                     as dissatisfied,
+        count_if(is_resolved and rating is null)                 as not_rated,
         coalesce(sum(fee) filter (is_new and has_fee), 0)                as fee_amount,
         coalesce(sum(fee) filter (is_new and has_fee and paid_cashless), 0) as cashless_amount
     from in_period
