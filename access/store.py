@@ -95,6 +95,7 @@ class AccessStore:
         self.path.touch(mode=0o600, exist_ok=True)
         self.path.chmod(0o600)
         with self._connect() as con:
+            con.execute("pragma journal_mode = wal")  # stays set in the file: readers never wait for a writer
             con.executescript(SCHEMA)
 
     @classmethod
@@ -106,7 +107,6 @@ class AccessStore:
         """A short-lived connection per operation: web requests run on many threads and processes."""
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            con.execute("pragma journal_mode = wal")
             con.execute("pragma foreign_keys = on")
             yield con
         finally:
@@ -229,7 +229,9 @@ class AccessStore:
                               (token_id,)).fetchone()
             if row is None or not hmac.compare_digest(row[1], _sha256(secret)):
                 return None
-            con.execute("update tokens set last_used_at = ? where id = ?", (_now(), token_id))
+            now = local_now()
+            con.execute("update tokens set last_used_at = ? where id = ? and coalesce(last_used_at, '') < ?",
+                        (_now(), token_id, (now - timedelta(minutes=1)).isoformat(" ", "milliseconds")))
         user = self.user(row[0])
         return (user, token_id) if user and not user.disabled else None
 
@@ -275,10 +277,13 @@ class AccessStore:
 
     # --- sessions --------------------------------------------------------------------------------
 
-    def open_session(self, name: str, token_id: str | None = None) -> str:
-        """A server-side record of a signed-in browser: signing out deletes it, so a copied cookie dies too."""
+    def open_session(self, name: str, token_id: str | None = None, max_age: timedelta = timedelta(days=1)) -> str:
+        """A server-side record of a signed-in browser: signing out deletes it, so a copied cookie dies too.
+        Password sessions older than ``max_age`` are deleted on the way (they can no longer be used)."""
         session_id = secrets.token_urlsafe(18)
+        expired = (local_now() - max_age).isoformat(" ", "milliseconds")
         with self._connect() as con:
+            con.execute("delete from sessions where token_id is null and created_at < ?", (expired,))
             con.execute("insert into sessions values (?, ?, ?, ?)", (session_id, name, token_id, _now()))
         return session_id
 

@@ -93,7 +93,7 @@ def require_export() -> Principal:
 def record_export(what: str, rows: int | None = None) -> None:
     """Exports are allowed to some roles only, and each one is written to the audit log."""
     principal = require_export()
-    detail = what if rows is None else f"{what} ({rows} rows)"
+    detail = what if rows is None else f"{what} · {rows}"
     access_store().audit("export", principal.name, address=request.remote_addr, detail=detail)
 
 
@@ -133,7 +133,8 @@ def _session_principal(cookie_id: str) -> Principal | None:
 def _sign_in(user: User, token_id: str | None = None) -> Principal:
     """A new browser session (a new cookie, a new server-side record)."""
     session.clear()
-    principal = _principal(user, token_id, access_store().open_session(user.name, token_id))
+    max_age = timedelta(hours=get_settings().session_max_hours)
+    principal = _principal(user, token_id, access_store().open_session(user.name, token_id, max_age))
     login_user(principal)
     session.permanent = True  # the cookie's signed time then moves on each request: the idle timeout
     return principal
@@ -163,7 +164,7 @@ def _guard() -> Response | tuple | None:
     if not current_user.is_authenticated:
         return _unauthenticated(path)
     if not _allowed(current_user, path):
-        _audit_refusal("role " + current_user.role)
+        _audit_refusal()
         return _refuse(403, path)
     return None
 
@@ -217,14 +218,21 @@ def _unauthenticated(path: str):
 
 def _out_of_scope(exc: OutOfScope):
     """The query layer refused (another unit, a province-wide list, an admin view): 403, and a line in the log."""
-    _audit_refusal(str(exc))
+    _audit_refusal()
     return jsonify({"error": str(exc)}), 403
 
 
-def _audit_refusal(detail: str) -> None:
-    if current_user.is_authenticated:
-        access_store().audit("refused", current_user.name, address=request.remote_addr,
-                             detail=f"{request.path} {detail}"[:300])
+def _audit_refusal() -> None:
+    """What was asked, as the request said it: the URL, or the callback's key and its inputs' values."""
+    if not current_user.is_authenticated:
+        return
+    body = request.get_json(silent=True) if request.path == CALLBACK else None
+    if isinstance(body, dict):
+        values = [i.get("value") for i in (body.get("inputs") or []) + (body.get("state") or []) if isinstance(i, dict)]
+        detail = f"{body.get('output')} {values}"
+    else:
+        detail = request.full_path.rstrip("?")
+    access_store().audit("refused", current_user.name, address=request.remote_addr, detail=detail[:300])
 
 
 def _refuse(status: int, path: str):

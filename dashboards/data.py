@@ -68,8 +68,9 @@ def cached_page(path: str) -> Callable:
     def wrap(layout: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(layout)
         def cached(**query: Any) -> Any:
-            key = tuple(sorted((k, repr(v)) for k, v in query.items()))
-            return cached_for_caller("page", lambda: layout(**query), path, key)
+            from dashboards.url_state import page_state
+
+            return cached_for_caller("page", lambda: layout(**query), path, page_state(query))
         return cached
     return wrap
 
@@ -92,6 +93,13 @@ def in_scope(code: str) -> bool:
     """Whether the caller may see the unit ``code`` (to fall back to their own view, not fail)."""
     scope = caller_scope()
     return _cached("in_scope", lambda: scope.covers(reader().cursor(), code), scope.unit, code)
+
+
+def visible_unit(code: str | None) -> str:
+    """``code`` when it is a known unit the caller may see; else the caller's own (home) unit."""
+    if code and isinstance(code, str) and unit(code) is not None and in_scope(code):
+        return code
+    return home_unit()
 
 
 def require_everything() -> None:
@@ -148,6 +156,7 @@ def is_simulated() -> bool:
 
 
 def load_history(limit: int = 50) -> list[dict]:
+    require_everything()
     return _cached("history", lambda: catalog.load_history(reader().cursor(), limit), limit)
 
 

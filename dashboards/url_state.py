@@ -78,9 +78,19 @@ def slice_for_page(query) -> Slice:
         s = data.checked(slice_from_query(query, default))
     except ValueError:
         return default
-    if s.unit is None or data.unit(s.unit) is None or not data.in_scope(s.unit):
-        s = replace(s, unit=default.unit)
-    return s
+    return replace(s, unit=data.visible_unit(s.unit))
+
+
+PAGE_KEYS = FILTER_KEYS + ("lang", "preset", "by")
+
+
+def page_state(query) -> tuple:
+    """What a page's URL can change, normalised (unknown keys and repeated values dropped): what a cached
+    page is keyed by, so made-up parameters do not fill the cache with copies."""
+    try:
+        return tuple((key, one(query, key)) for key in PAGE_KEYS)
+    except BadRequest:
+        return ("invalid",)  # the page shows its default view for any malformed value
 
 
 def preset_of(query) -> str:

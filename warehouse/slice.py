@@ -73,11 +73,13 @@ class Slice:
         """The same calendar days one year earlier (KPI cards' year-on-year change).
 
         29 February has no twin: a start or end on it moves to 28 February. A period ending on the
-        last day of February ends on the last day of February a year earlier, so a whole February
-        or a year to date through February compares with the whole month (28 Feb 2025 → 29 Feb 2024).
+        last day of February, and starting on the first of a month, ends on the last day of February a
+        year earlier, so a whole February or a year to date through February compares with the whole
+        month (28 Feb 2025 → 29 Feb 2024); a single day or a week keeps its length.
         """
+        starts_a_month = self.date_from.day == 1  # a day or a week ending 28 Feb keeps its length
         return replace(self, date_from=_year_earlier(self.date_from),
-                       date_to=_year_earlier(self.date_to, keep_month_end=True))
+                       date_to=_year_earlier(self.date_to, keep_month_end=starts_a_month))
 
     def key(self) -> tuple:
         return tuple(sorted(asdict(self).items()))

@@ -24,7 +24,8 @@ def filter_bar(prefix: str, s: Slice, lang: str, *, max_day, preset: str = "cust
     """Ids ``{prefix}-preset``, ``-period``, ``-unit``, ``-field``, ``-level``, ``-channel``, and ``{prefix}-url``."""
     presets = [{"label": names[1] if lang == "en" else names[0], "value": key} for key, names in PRESETS.items()]
     tree = data.unit_options()  # the caller's home unit first, then everything below it
-    units = [{"label": ("\u2003" * (depth - tree[0][2])) + name, "value": code} for code, name, depth in tree]
+    top = tree[0][2] if tree else 1
+    units = [{"label": ("\u2003" * (depth - top)) + name, "value": code} for code, name, depth in tree]
     fields = [{"label": label("all_fields", lang), "value": ALL}] + [{"label": f, "value": f} for f in data.fields()]
     levels = [{"label": label("all_levels", lang), "value": ALL}] + [{"label": lv, "value": lv}
                                                                    for lv in HANDLING_LEVELS]

@@ -33,7 +33,7 @@ def layout(**query) -> html.Div:
     lang = "en" if one(query, "lang") == "en" else "vi"
     unit, panels = one(query, "unit"), one(query, "panels")
     rotate, refresh = one(query, "rotate"), one(query, "refresh")
-    unit = unit if unit and view.data.unit(unit) and view.data.in_scope(unit) else view.data.home_unit()
+    unit = data.visible_unit(unit)
     chosen = [p for p in (panels or ",".join(view.PANELS)).split(",") if p in view.PANELS] or list(view.PANELS)
     # Every screen and panel is in the page (callbacks need their targets); unchosen ones stay hidden.
     shown_screens = [i for i, screen in enumerate(view.SCREENS) if any(p in chosen for p in screen)]
@@ -95,8 +95,13 @@ clientside_callback(ClientsideFunction("wall", "tick"),
           Input("wall-refresh", "n_intervals"), Input("wall-viewport", "data"), State("wall-settings", "data"))
 def refresh(_n, viewport, settings):
     """Everything on the wall from the query layer; the browser keeps the last figures if this fails."""
-    lang, unit, chosen = settings["lang"], settings["unit"], settings["panels"]
-    font_px = max(12, round((viewport or {}).get("height", 1080) / 60))
+    settings = settings if isinstance(settings, dict) else {}
+    lang = "en" if settings.get("lang") == "en" else "vi"
+    unit = data.visible_unit(settings.get("unit"))
+    chosen = [p for p in view.PANELS if p in (settings.get("panels") or ())]
+    height = (viewport or {}).get("height") if isinstance(viewport, dict) else None
+    # Type follows the screen's height, in a few steps (so cached screens are few): 18 px at 1080, 36 at 2160.
+    font_px = min(48, max(12, 6 * round((height if isinstance(height, (int, float)) else 1080) / 360)))
     as_of, stale = view.data_as_of(lang)
     builders = {
         "trend": lambda: view.trend(unit, lang, font_px), "fields": lambda: view.fields(unit, lang, font_px),
