@@ -56,9 +56,3 @@ def total(rows: list[dict]) -> tuple[float, float]:
 
 def index766(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope) -> list[dict]:
     return score(kpi.kpis(con, s, scope=scope))
-
-
-def index766_by_unit(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope) -> list[dict]:
-    """One row per unit below the slice's unit: its code, criteria and total."""
-    return [{"group_key": r["group_key"], "criteria": (rows := score(r)), "total": total(rows)[0]}
-            for r in kpi.kpis_by(con, s, "unit_child", scope=scope)]
