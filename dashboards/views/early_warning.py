@@ -23,16 +23,20 @@ def _rows(rows: list[dict], lang: str) -> list[dict]:
              "days_overdue": r["days_overdue"], "hours_left": round(r["hours_left"], 1)} for r in rows]
 
 
+# Agency and unit names are long ("Chi nhánh Văn phòng Đăng ký đất đai…", "Huyện Dương Minh Châu"): room for them.
+NAMES = {"flex": 2, "minWidth": 150}
+
+
 def overdue_columns(lang: str) -> list[tuple]:
-    return [("dossier_id", "col_dossier", {"minWidth": 200}), ("procedure_name", "col_procedure", WIDE),
-            ("field", "col_field"), ("agency", "col_agency"), ("unit_name", "col_unit"),
+    return [("dossier_id", "col_dossier", {"minWidth": 180}), ("procedure_name", "col_procedure", WIDE),
+            ("field", "col_field", {"minWidth": 110}), ("agency", "col_agency", NAMES), ("unit_name", "col_unit", NAMES),
             ("received_at", "col_received", MOMENT), ("due_at", "col_due", MOMENT),
             ("days_overdue", "col_days_overdue", NARROW | number_column(lang) | {"sort": "desc", "width": 160})]
 
 
 def due_soon_columns(lang: str) -> list[tuple]:
-    return [("dossier_id", "col_dossier"), ("procedure_name", "col_procedure", WIDE), ("field", "col_field"),
-            ("agency", "col_agency"), ("unit_name", "col_unit"), ("due_at", "col_due", MOMENT),
+    return [("dossier_id", "col_dossier", {"minWidth": 180}), ("procedure_name", "col_procedure", WIDE),
+            ("field", "col_field", {"minWidth": 110}), ("agency", "col_agency", NAMES), ("unit_name", "col_unit", NAMES), ("due_at", "col_due", MOMENT),
             ("hours_left", "col_hours_left", NARROW | number_column(lang, 1) | {"sort": "asc", "width": 110})]
 
 
