@@ -1,6 +1,8 @@
 """Plotly figures built from query-layer rows; the same look on every page."""
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -59,11 +61,21 @@ def monthly_trend(rows: list[dict], lang: str, height: int = 340) -> go.Figure:
         fig.add_scatter(x=months, y=[r[key] for r in rows], name=kpi_label(key, lang, short=True),
                         mode="lines+markers", line=dict(color=colour, width=2.5), yaxis="y2",
                         hovertemplate="%{x}: %{y:.2%}<extra>" + kpi_label(key, lang, short=True) + "</extra>")
-    fig.update_layout(yaxis=dict(tickformat=",.0f", title=None, showgrid=False),
+    # Both axes get five steps over the same height, so the counts' ticks sit on the rates' gridlines.
+    step = nice_step(max(r["received_new"] for r in rows) / 5)
+    fig.update_layout(yaxis=dict(tickformat=",.0f", title=None, showgrid=False, range=[0, 5.25 * step], dtick=step),
                       yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1.05], dtick=0.2, title=None,
                                   gridcolor="#eef1f4"),
                       bargap=0.35)
     return base_layout(fig, lang, height)
+
+
+def nice_step(at_least: float) -> float:
+    """The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least ``at_least`` (1 for nothing)."""
+    if at_least <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(at_least))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= at_least)
 
 
 def worse_than(metric: str, value: float | None, reference: float | None) -> bool:
