@@ -73,7 +73,13 @@ class Settings(BaseSettings):
                                       env_nested_delimiter="__")
 
     db_path: Path = Path("data/warehouse.duckdb")
-    province_code: str = "72"
+    # Today's province, a code of the newest unit list (warehouse/reference/units.toml). The lists and the
+    # conversion between them are reference data: a province may point at its own folder of them, and
+    # choose which successor each split commune's dossiers count in with an assignment file
+    # (CSV old_code,new_code; README "Units across the 1 July 2025 reorganisation").
+    province_code: str = "80"
+    reference_dir: Path = Path(__file__).resolve().parents[1] / "warehouse" / "reference"
+    unit_assignment_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False

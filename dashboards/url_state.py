@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from common.periods import PRESETS
 from warehouse.slice import Slice
 
-FILTER_KEYS = ("from", "to", "unit", "field", "agency", "level", "channel", "procedure")
+FILTER_KEYS = ("from", "to", "unit", "field", "agency", "level", "channel", "procedure", "units_as_of")
 
 
 class BadRequest(ValueError):
@@ -38,6 +38,16 @@ def _day(args, key: str, default: date | None) -> date:
         raise BadRequest(f"bad date for {key}: {text!r}") from exc
 
 
+def _optional_day(args, key: str) -> date | None:
+    text = one(args, key)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadRequest(f"bad date for {key}: {text!r}") from exc
+
+
 def slice_from_query(args, default: Slice | None = None) -> Slice:
     """A validated slice; missing values fall back to ``default`` (pages) or are errors (API)."""
     try:
@@ -47,7 +57,8 @@ def slice_from_query(args, default: Slice | None = None) -> Slice:
             _day(args, "to", default.date_to if default else None),
             unit=one(args, "unit") or (default.unit if default else None),
             field=one(args, "field"), agency=one(args, "agency"), handling_level=one(args, "level"),
-            channel=int(channel) if channel else None, procedure=one(args, "procedure"))
+            channel=int(channel) if channel else None, procedure=one(args, "procedure"),
+            units_as_of=_optional_day(args, "units_as_of"))
     except BadRequest:
         raise
     except ValueError as exc:
@@ -58,6 +69,7 @@ def args_from_slice(s: Slice, lang: str = "vi") -> dict[str, str]:
     """The query arguments that reopen ``s`` (blank ones left out)."""
     values = {"from": s.date_from.isoformat(), "to": s.date_to.isoformat(), "unit": s.unit, "field": s.field,
               "agency": s.agency, "level": s.handling_level, "channel": s.channel, "procedure": s.procedure,
+              "units_as_of": s.units_as_of.isoformat() if s.units_as_of else None,
               "lang": "en" if lang == "en" else None}
     return {k: str(v) for k, v in values.items() if v not in (None, "")}
 

@@ -183,13 +183,34 @@ select batch_id, file_id, max(row_number), 'duplicate_in_file',
 from dossier_rows where batch_id = $batch_id
 group by batch_id, file_id, dossier_id having count(*) > 1
 union all
--- unit codes missing from the reference list count under "unknown unit"
+-- unit codes in no list of the province count under "unknown unit"
 select $batch_id, min(file_id), min(row_number), 'unknown_unit',
-       'Mã ĐVHC ' || coalesce(unit_code, '(trống)') || ' không có trong danh mục (' || count(*)
-       || ' dòng), tính vào "Không xác định" / unit code not in the reference list'
-from dossier_rows r
-where batch_id = $batch_id and not exists (select 1 from admin_units u where u.code = r.unit_code)
+       'Mã ĐVHC ' || coalesce(unit_code, '(trống)') || ' không có trong danh mục đơn vị hành chính của tỉnh ('
+       || count(*) || ' dòng), tính vào "Không xác định" / unit code in no unit list of the province'
+from stg_dossier_rows
+where batch_id = $batch_id and unit_read = 'unknown'
 group by unit_code
+union all
+-- a code the list in force on the received date lacks, read in the latest list that has it
+select $batch_id, min(r.file_id), min(r.row_number), 'unit_other_list',
+       'Mã ĐVHC ' || r.unit_code || ' (' || any_value(a.name) || ') không có trong danh mục đang hiệu lực ngày tiếp nhận ('
+       || strftime(min(r.received_date), '%d/%m/%Y') || ' – ' || strftime(max(r.received_date), '%d/%m/%Y') || ', '
+       || count(*) || ' dòng); đọc theo ' || any_value(l.name) || ' / unit code ' || r.unit_code
+       || ' is not in the list in force on its received date; read in list ' || r.unit_list
+from stg_dossier_rows r
+join admin_units a on a.list_id = r.unit_list and a.code = r.unit_code
+join unit_lists l on l.list_id = r.unit_list
+where r.batch_id = $batch_id and r.unit_read = 'other_list'
+group by r.unit_code, r.unit_list
+union all
+-- district handling level where the list in force has no districts (after 1 July 2025)
+select $batch_id, min(file_id), min(row_number), 'district_level',
+       'Cấp giải quyết "Huyện" ở ' || count(*) || ' hồ sơ tiếp nhận từ ' || strftime(min(received_date), '%d/%m/%Y')
+       || ', khi danh mục đang hiệu lực không còn cấp huyện / handling level Huyện where the unit list in force '
+       || 'has no districts'
+from stg_dossier_rows
+where batch_id = $batch_id and handling_level = 'Huyện' and not coalesce(list_in_force_has_districts, true)
+having count(*) > 0
 union all
 -- fields and agencies never seen in an earlier batch
 select $batch_id, min(file_id), min(row_number), 'new_' || kind,

@@ -2,7 +2,7 @@
 
     python -m warehouse kpi [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD
                             [--unit CODE] [--field NAME] [--agency NAME] [--level Tỉnh|Huyện|Xã]
-                            [--channel 1|2|3] [--procedure CODE] [--json]
+                            [--channel 1|2|3] [--procedure CODE] [--units-as-of YYYY-MM-DD] [--json]
     python -m warehouse migrate [--db PATH]
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from common.formats import number, percent
 from common.labels import kpi_label
 from common.settings import get_settings
+from warehouse import units
 from warehouse.kpi import COUNT_KEYS, KPI_KEYS, kpi_json, kpis
 from warehouse.scope import Scope
 from warehouse.slice import Slice
@@ -27,14 +28,16 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     kpi = commands.add_parser("kpi", help="the KPIs of KPI.md for one slice")
     kpi.add_argument("--db", type=Path, default=get_settings().db_path)
-    kpi.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True)
-    kpi.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True)
+    kpi.add_argument("--from", dest="date_from", type=_day, required=True, metavar="YYYY-MM-DD")
+    kpi.add_argument("--to", dest="date_to", type=_day, required=True, metavar="YYYY-MM-DD")
     kpi.add_argument("--unit")
     kpi.add_argument("--field")
     kpi.add_argument("--agency")
     kpi.add_argument("--level", dest="handling_level")
     kpi.add_argument("--channel", type=int)
     kpi.add_argument("--procedure")
+    kpi.add_argument("--units-as-of", dest="units_as_of", type=_day, metavar="YYYY-MM-DD",
+                     help="the unit hierarchy in force on that date (default: today's units)")
     kpi.add_argument("--json", action="store_true", help="one JSON object with KPI.md's keys")
     migrate = commands.add_parser("migrate", help="bring the database to the current schema")
     migrate.add_argument("--db", type=Path, default=get_settings().db_path)
@@ -46,9 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         s = Slice(args.date_from, args.date_to, unit=args.unit, field=args.field, agency=args.agency,
-                  handling_level=args.handling_level, channel=args.channel, procedure=args.procedure)
+                  handling_level=args.handling_level, channel=args.channel, procedure=args.procedure,
+                  units_as_of=args.units_as_of)
+        con = Reader(Store(args.db)).cursor()
+        if args.unit:
+            _say_which_unit(con, s)
         # The CLI is run by whoever administers the installation: it sees every unit.
-        figures = kpis(Reader(Store(args.db)).cursor(), s, scope=Scope.everything())
+        figures = kpis(con, s, scope=Scope.everything())
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -59,6 +66,30 @@ def main(argv: list[str] | None = None) -> int:
             value = number(figures[key]) if key in COUNT_KEYS else percent(figures[key])
             print(f"{kpi_label(key):<40} {value:>12}   {key}")
     return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _say_which_unit(con, s: Slice) -> None:
+    """On stderr: which unit a code was read as, when another list gives it another meaning or the code
+    was found only in an earlier list (so a report is never silently about the wrong commune)."""
+    r = units.resolve(con, s)
+    asked = units.view_on(con, s.units_as_of)
+    view = r.view
+    if view != asked:
+        print(f"{s.unit}: không có trong {asked.name}; dùng {r.unit.name} theo {view.name} "
+              f"(--units-as-of {view.as_of}) / not in the requested list; read in list {view.list_id}",
+              file=sys.stderr)
+    for other, name in units.other_meanings(con, s.unit, view):
+        hint = f"--units-as-of {other.as_of}" if other.as_of else "bỏ --units-as-of / omit --units-as-of"
+        print(f"{s.unit}: dùng {r.unit.name} ({view.name}); {other.name}: {name} — để hỏi đơn vị đó: {hint} "
+              f"/ used {r.unit.name} (list {view.list_id}); in list {other.list_id} it is {name}: {hint}",
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ from typing import NamedTuple
 
 import duckdb
 
+from warehouse import units
 from warehouse.scope import Scope
 from warehouse.slice import Slice, as_of_instant
+from warehouse.units import Resolved
 from warehouse.sql import sql
 
 # KPI.md's count and rate tables, in its order: the keys of the CLI's and API's JSON.
@@ -30,20 +32,8 @@ KPI_KEYS = COUNT_KEYS + RATE_KEYS
 # The distribution of ratings behind satisfaction_rate, among the dossiers resolved in the period.
 RATING_KEYS = ("very_satisfied", "satisfied", "dissatisfied", "not_rated")
 DETAIL_KEYS = ("rated_total", "rated_dissatisfied", "dissatisfied_rate", "fee_base", "fee_amount",
-               "cashless_amount", "full_online_base") + RATING_KEYS
+               "cashless_amount", "full_online_base", "estimated_dossiers") + RATING_KEYS
 DIMENSIONS = ("none", "field", "agency", "handling_level", "channel", "procedure", "unit_child")
-
-
-def unit_depth(con: duckdb.DuckDBPyConnection, unit: str | None) -> int | None:
-    """The depth of ``unit`` in the hierarchy (1 = province); the pseudo-unit ``_unknown`` is 2."""
-    if unit is None:
-        return None
-    if unit == "_unknown":
-        return 2
-    row = con.execute("select depth from unit_paths where code = ?", [unit]).fetchone()
-    if row is None:
-        raise ValueError(f"unknown unit code: {unit!r}")
-    return row[0]
 
 
 def _dimension(name: str) -> str:
@@ -53,25 +43,36 @@ def _dimension(name: str) -> str:
     return name
 
 
+def resolved(con: duckdb.DuckDBPyConnection, s: Slice, scope: Scope) -> Resolved:
+    """``s`` with its view decided and its unit located (``warehouse.units.resolve``), narrowed to the
+    caller's scope: what every query below runs on."""
+    return scope.narrow(con, units.resolve(con, s))
+
+
 def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice,
             group_by: str, now: datetime | None, scope: Scope) -> dict:
-    """The SQL parameters of every query: the one place a slice is narrowed to the caller's scope."""
-    s = scope.narrow(con, s)
+    """The SQL parameters of every query: the one place a slice is put in its view and narrowed to the
+    caller's scope."""
+    r = resolved(con, s, scope)
+    s = r.slice
     return {
         "period_from": [p[0] for p in periods],
         "period_to": [p[1] for p in periods],
         "as_of": [as_of_instant(p[1], now) for p in periods],
         "min_from": min(p[0] for p in periods), "max_to": max(p[1] for p in periods),
-        "unit": s.unit, "unit_depth": unit_depth(con, s.unit) or 1,
+        "view": r.view.list_id, "unit": r.unit.path[-1] if s.unit else None, "unit_depth": r.unit.depth,
         "field": s.field, "agency": s.agency, "handling_level": s.handling_level,
         "channel": s.channel, "procedure": s.procedure, "group_by": _dimension(group_by),
     }
 
 
+SLICE_PARAMS = ("view", "unit", "unit_depth", "group_by", "field", "agency", "handling_level", "channel", "procedure")
+
+
 def _slice_params(con: duckdb.DuckDBPyConnection, s: Slice, scope: Scope) -> dict:
-    """The parameters of ``queries/sliced_dossiers``: the unit (and its depth) and the filters."""
+    """The parameters of ``queries/sliced_dossiers``: the view, the unit (and its depth) and the filters."""
     params = _params(con, [(s.date_from, s.date_to)], s, "none", None, scope)
-    return {k: params[k] for k in ("unit", "unit_depth", "field", "agency", "handling_level", "channel", "procedure")}
+    return {k: params[k] for k in SLICE_PARAMS}
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> list[dict]:
@@ -89,7 +90,7 @@ def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, dat
 def empty_kpis() -> dict:
     """The figures of a slice with no dossiers: zero counts, null rates."""
     counts = dict.fromkeys(COUNT_KEYS + ("rated_total", "rated_dissatisfied", "fee_base", "fee_amount",
-                                         "cashless_amount", "full_online_base") + RATING_KEYS, 0)
+                                         "cashless_amount", "full_online_base", "estimated_dossiers") + RATING_KEYS, 0)
     return counts | dict.fromkeys(RATE_KEYS + ("dissatisfied_rate",))
 
 

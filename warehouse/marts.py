@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import duckdb
 
-from common.settings import get_settings
 from warehouse.sql import sql
 
 
@@ -13,7 +12,7 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
     ``since_batch=0`` rebuilds the whole mart. The work is proportional to the
     dossiers touched, not to the warehouse.
     """
-    params = {"since_batch": since_batch, "province_code": get_settings().province_code}
+    params = {"since_batch": since_batch}
     if since_batch == 0:
         con.execute("delete from fct_dossiers")
     elif con.execute("select count(*) from fct_dossiers").fetchone()[0]:

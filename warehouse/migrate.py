@@ -15,7 +15,6 @@ import duckdb
 from warehouse.sql import sql
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-REFERENCE_UNITS = Path(__file__).parent / "reference" / "admin_units_2024.csv"
 VIEWS = ("staging/stg_dossier_rows",)
 
 
@@ -44,28 +43,28 @@ def migrate(con: duckdb.DuckDBPyConnection, *, until: int | None = None) -> int:
         con.execute("commit")
         applied = version
     if until is None:
-        seed_reference_units(con)
+        seed_reference(con)
         refresh_models(con)
     return applied
 
 
-def seed_reference_units(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the administrative units once and derive each unit's path from its parents."""
-    if con.execute("select count(*) from admin_units").fetchone()[0] == 0:
-        con.execute(
-            "insert into admin_units select code, name, level, nullif(parent_code, ''), division_type "
-            "from read_csv(?, header = true, all_varchar = true)", [str(REFERENCE_UNITS)])
-    if con.execute("select count(*) from unit_paths").fetchone()[0] == 0:
-        con.execute(f"insert into unit_paths {sql('staging/stg_unit_paths')}")
+def seed_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the unit lists, the successors and the views of the configured reference data, when the
+    warehouse does not hold this edition yet (a province may hand in a newer one at any time)."""
+    from warehouse import reference
+
+    reference.seed(con, reference.configured())
 
 
 def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
-    """Recreate staging views; rebuild the dossier mart fully when its model changed."""
+    """Recreate staging views; rebuild the dossier mart fully when its model, or the reference data its
+    units are read in, changed."""
     for name in VIEWS:
         con.execute(f"create or replace view {Path(name).name} as {sql(name)}")
     con.execute("create table if not exists model_hashes (model varchar primary key, sha256 varchar)")
     model = "marts/fct_dossiers"
-    digest = hashlib.sha256(sql(model).encode()).hexdigest()
+    units = con.execute("select value from warehouse_meta where key = 'reference_digest'").fetchone()
+    digest = hashlib.sha256((sql(model) + sql(VIEWS[0]) + (units[0] if units else "")).encode()).hexdigest()
     stored = con.execute("select sha256 from model_hashes where model = ?", [model]).fetchone()
     if stored is None or stored[0] != digest:
         from warehouse.marts import rebuild_dossiers  # local: marts imports this module's views

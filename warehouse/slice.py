@@ -41,7 +41,12 @@ def _year_earlier(day: date, keep_month_end: bool = False) -> date:
 
 @dataclass(frozen=True)
 class Slice:
-    """A period [date_from, date_to] (both included) and filters; None means all."""
+    """A period [date_from, date_to] (both included) and filters; None means all.
+
+    ``unit`` None is the whole province. ``units_as_of`` picks the hierarchy the unit is in: None is today's
+    (the current unit list, the default everywhere); a date asks for the list in force on it
+    (``warehouse.units.resolve`` decides, and normalises it to that list's last day).
+    """
 
     date_from: date
     date_to: date
@@ -51,6 +56,7 @@ class Slice:
     handling_level: str | None = None
     channel: int | None = None
     procedure: str | None = None
+    units_as_of: date | None = None
 
     def __post_init__(self) -> None:
         if self.date_from > self.date_to:

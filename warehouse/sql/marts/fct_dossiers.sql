@@ -15,20 +15,10 @@ latest as (
     ) = 1
 ),
 
-located as (
-    select
-        latest.*,
-        unit_paths.code is not null as unit_known,
-        -- A code missing from the reference list counts in the province, under an "unknown" bucket.
-        coalesce(unit_paths.path, [$province_code, '_unknown']) as unit_path
-    from latest
-    left join unit_paths on unit_paths.code = latest.unit_code
-),
-
 final as (
     select
         dossier_id, procedure_code, procedure_name, field_code, field, agency, handling_level,
-        unit_code, unit_known, unit_path, channel, is_online, service_level,
+        unit_code, unit_list, unit_ref, channel, is_online, service_level,
         received_at, received_date, due_at, end_at, end_date, status,
         case
             when end_at is null then null
@@ -40,7 +30,7 @@ final as (
         end as outcome,
         fee, has_fee, paid_online, paid_cashless, digitised, rating,
         batch_id, file_id, row_number
-    from located
+    from latest
     where is_counted
 )
 

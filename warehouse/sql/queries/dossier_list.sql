@@ -9,12 +9,11 @@ with scoped as (
 
 final as (
     select
-        dossier_id, procedure_name, field, agency, unit_code, received_at, due_at,
+        dossier_id, procedure_name, field, agency, unit_leaf as unit_code, unit_name, is_estimate,
+        received_at, due_at,
         case when end_date <= $period_to then end_at end as end_at,
-        case when end_date <= $period_to then outcome end as outcome,
-        admin_units.name as unit_name
+        case when end_date <= $period_to then outcome end as outcome
     from scoped
-    left join admin_units on admin_units.code = scoped.unit_code
 )
 
 select * from final

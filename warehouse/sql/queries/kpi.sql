@@ -5,7 +5,8 @@
 --   $period_from, $period_to : date[]       one entry per period [from, to], both ends included
 --   $as_of                   : timestamp[]  the as-of instant of each period (end of `to`, or now)
 --   $min_from, $max_to       : date         the earliest `from` and latest `to` (lets the scan skip the rest)
---   $unit, $unit_depth       : the unit (and everything below it) and its depth in unit_paths
+--   $view                    : the unit list whose hierarchy the slice is in (queries/sliced_dossiers)
+--   $unit, $unit_depth       : the unit (and everything below it) and its depth in that view's paths
 --   $field, $agency, $handling_level, $channel, $procedure : optional filters (null = all)
 --   $group_by                : none | field | agency | handling_level | channel | procedure | unit_child
 with periods as (
@@ -19,7 +20,7 @@ with periods as (
 scoped as (
     select
         received_date, end_date, due_at, outcome, is_online, service_level, has_fee, paid_cashless,
-        paid_online, digitised, rating, fee,
+        paid_online, digitised, rating, fee, is_estimate,
         {{ include 'queries/group_key' }} as group_key
     from {{ include 'queries/sliced_dossiers' }} as sliced
     where received_date <= $max_to
@@ -72,6 +73,8 @@ counts as (
         count_if(is_resolved and rating = 2)                     as satisfied,
         count_if(is_resolved and rating = 1)                     as dissatisfied,
         count_if(is_resolved and rating is null)                 as not_rated,
+        -- dossiers placed in this unit by the split-commune rule: the figures are an estimate (ước tính)
+        count_if(is_estimate)                                    as estimated_dossiers,
         coalesce(sum(fee) filter (is_new and has_fee), 0)                as fee_amount,
         coalesce(sum(fee) filter (is_new and has_fee and paid_cashless), 0) as cashless_amount
     from in_period

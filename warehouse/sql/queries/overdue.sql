@@ -8,7 +8,8 @@ with scoped as (
 
 overdue as (
     select
-        dossier_id, procedure_name, field, agency, handling_level, unit_code, unit_path,
+        dossier_id, procedure_name, field, agency, handling_level, unit_path, unit_name, is_estimate,
+        unit_leaf as unit_code,  -- where the dossier counts in the view (the code it was sent with may be older)
         received_at, due_at,
         date_diff('day', cast(due_at as date), cast($as_of as date)) as days_overdue,
         date_diff('minute', cast($as_of as timestamp), due_at) / 60.0 as hours_left
@@ -17,12 +18,6 @@ overdue as (
       and (end_at is null or end_date > cast($as_of as date))
       and ($due_from is null or due_at >= $due_from)
       and due_at < $due_before
-),
-
-final as (
-    select overdue.*, admin_units.name as unit_name
-    from overdue
-    left join admin_units on admin_units.code = overdue.unit_code
 )
 
-select * from final
+select * from overdue

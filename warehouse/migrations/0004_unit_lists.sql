@@ -1,0 +1,84 @@
+-- Administrative units as dated reference data (issue 11): a unit is a code *in a list*.
+-- The tables are filled from warehouse/reference/ by warehouse/reference.py, once per edition.
+
+drop table if exists unit_paths;
+drop table if exists admin_units;
+
+-- The lists, oldest first; each holds from valid_from (null: always before the next) to valid_to (excl.).
+create table unit_lists (
+    list_id    varchar primary key,
+    seq        integer not null,
+    name       varchar not null,
+    name_en    varchar not null,
+    valid_from date,
+    valid_to   date,
+    edition    varchar not null,
+    file_name  varchar not null
+);
+
+create table admin_units (
+    list_id       varchar not null,
+    code          varchar not null,     -- statistics-office code, zero-padded
+    name          varchar not null,
+    level         varchar not null,     -- province / district / commune (from the reference file)
+    parent_code   varchar,
+    division_type varchar,
+    primary key (list_id, code)
+);
+
+-- The one new commune each old commune's dossiers count in (a split commune: by a stated rule).
+create table unit_successors (
+    from_list varchar not null,
+    old_code  varchar not null,
+    to_list   varchar not null,
+    new_code  varchar not null,
+    rule      varchar not null,         -- only / kept_code / whole_population / first_listed / province_file / same_code
+    split     boolean not null
+);
+
+-- For each view (a list: the hierarchy in force on a date), the path from today's province down to the
+-- unit a dossier coded in (unit_list, code) counts in. unit_list null: the pseudo-unit '_unknown'.
+create table unit_views (
+    view_list      varchar not null,
+    unit_list      varchar,
+    code           varchar not null,
+    path           varchar[] not null,
+    estimated_from integer,             -- depth from which the place is an estimate (a split commune)
+    unit_ref       varchar not null,    -- unit_list:code, or the pseudo-unit's code
+    unit_name      varchar              -- the name, in the view's list, of the unit at the end of the path
+);
+
+-- The dossier mart: its unit is now (the list its code was read in, the code).
+drop table fct_dossiers;
+create table fct_dossiers (
+    dossier_id      varchar not null,
+    procedure_code  varchar,
+    procedure_name  varchar,
+    field_code      varchar,
+    field           varchar,
+    agency          varchar,
+    handling_level  varchar,
+    unit_code       varchar,
+    unit_list       varchar,            -- the list the code was read in; null when in no list of the province
+    unit_ref        varchar not null,   -- unit_list:code, or '_unknown'
+    channel         tinyint not null,
+    is_online       boolean not null,
+    service_level   tinyint,
+    received_at     timestamp not null,
+    received_date   date not null,
+    due_at          timestamp,
+    end_at          timestamp,
+    end_date        date,
+    status          tinyint not null,
+    outcome         varchar,            -- early / on_time / late; null while pending
+    fee             bigint not null,
+    has_fee         boolean not null,
+    paid_online     boolean not null,
+    paid_cashless   boolean not null,
+    digitised       boolean not null,
+    rating          tinyint,
+    batch_id        integer not null,
+    file_id         integer not null,
+    row_number      bigint not null
+);
+drop table if exists model_hashes;  -- the dossier mart is rebuilt
