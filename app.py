@@ -38,8 +38,17 @@ def main(argv: list[str] | None = None) -> int:
         from access import cli
 
         return cli.run(args)
+    from warehouse import reference
     from warehouse.store import Store
 
+    try:
+        reference.configured()  # a bad unit list or assignment file stops here, naming the line
+        if reference.bring_up_to_date(args.db):
+            print("Đã cập nhật danh mục đơn vị hành chính trong kho / unit lists updated in the warehouse",
+                  file=sys.stderr)
+    except reference.ReferenceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not Store(args.db).exists():
         from etl.demo import build_demo
 

@@ -85,14 +85,40 @@ def _check_unit(db: Path, code: str | None) -> None:
     """A unit user's code must be a unit below the province in this installation's warehouse."""
     if code is None:
         return
-    from warehouse import catalog
+    from warehouse import units
     from warehouse.store import Reader, Store
 
     if not Store(db).exists():
         raise AccessError(f"no warehouse at {db} yet to check unit {code!r}: start the app or load data first")
-    unit = catalog.unit(Reader(Store(db)).cursor(), code)
-    if unit is None or unit.parent_code is None:
-        raise AccessError(f"{code!r} is not a district or commune code of this province")
+    con = Reader(Store(db)).cursor()
+    try:
+        unit = units.find(con, code, units.view_on(con, None))
+    except ValueError:
+        unit = None
+    if unit is None or unit.code is None or unit.level == "pseudo":
+        raise AccessError(f"{code!r} is not a commune (or an earlier list's district or commune) of this province")
+    note = units.old_code_note(con, code)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
+
+
+def _unit_notes(db: Path, codes: set[str]) -> dict[str, str]:
+    """code → warning for accounts scoped to a code of an earlier unit list (empty without a warehouse)."""
+    from warehouse import units
+    from warehouse.store import Reader, Store
+
+    if not codes or not Store(db).exists():
+        return {}
+    con = Reader(Store(db)).cursor()
+    notes = {}
+    for code in codes:
+        try:
+            note = units.old_code_note(con, code)
+        except ValueError:
+            note = f"unit {code} is in no unit list of this province"
+        if note:
+            notes[code] = note
+    return notes
 
 
 def user_add(store: AccessStore, args) -> int:
@@ -105,12 +131,16 @@ def user_add(store: AccessStore, args) -> int:
 
 def user_list(store: AccessStore, args) -> int:
     users = store.users()
+    notes = _unit_notes(args.db, {u.unit for u in users if u.unit})
     if args.json:
-        print(json.dumps([asdict(u) for u in users], ensure_ascii=False))
+        print(json.dumps([asdict(u) | ({"warning": notes[u.unit]} if u.unit in notes else {}) for u in users],
+                         ensure_ascii=False))
         return 0
     for u in users:
         status = "disabled" if u.disabled else "active"
         print(f"{u.name:<24} {u.role:<8} {u.unit or '-':<8} {status:<9} {u.created_at}")
+        if u.unit in notes:
+            print(f"    warning: {notes[u.unit]}")
     return 0
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from warehouse.migrate import REFERENCE_UNITS
+from common.settings import get_settings
+
+REFORM = datetime(2025, 7, 1).timestamp()  # codes of the 2024 list before, of the 2025 list from then on
 
 FIELDS = ["Hộ tịch", "Chứng thực", "Đất đai", "Đăng ký kinh doanh", "Xây dựng", "Lao động", "Tư pháp",
           "Giáo dục", "Y tế", "Giao thông vận tải", "Tài nguyên nước", "Môi trường", "Nông nghiệp"]
@@ -15,11 +17,23 @@ WEIGHTS = np.array([30, 25, 12, 8, 5, 4, 4, 3, 3, 2, 1.5, 1.5, 1])
 STATUS = {2: "Đã tiếp nhận", 4: "Đang xử lý", 9: "Đã có kết quả", 10: "Đã trả kết quả", 7: "Công dân rút"}
 
 
-def province_units(province: str = "72") -> list[str]:
-    units = pl.read_csv(REFERENCE_UNITS, infer_schema=False)
-    districts = units.filter(pl.col("parent_code") == province)["code"].to_list()
-    communes = units.filter(pl.col("parent_code").is_in(districts))["code"].to_list()
-    return [province] + districts + communes
+def province_units(list_file: str, provinces: tuple[str, ...]) -> list[str]:
+    """The codes of ``provinces`` and every unit below them in one reference list."""
+    units = pl.read_csv(get_settings().reference_dir / list_file, infer_schema=False)
+    codes, level = list(provinces), list(provinces)
+    while level:
+        level = units.filter(pl.col("parent_code").is_in(level))["code"].to_list()
+        codes += level
+    return codes
+
+
+def unit_codes(received: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Today's Tây Ninh as it was coded: old Tây Ninh (72) and old Long An (80) units before 1 July 2025,
+    today's province 80 and its communes since."""
+    old = np.array(province_units("admin_units_2024.csv", ("72", "80")))
+    new = np.array(province_units("admin_units_2025.csv", ("80",)))
+    return np.where(received < REFORM, old[rng.integers(0, len(old), len(received))],
+                    new[rng.integers(0, len(new), len(received))])
 
 
 def write_export(path: Path, rows: int, seed: int = 1) -> Path:
@@ -31,7 +45,7 @@ def write_export(path: Path, rows: int, seed: int = 1) -> Path:
     resolved = rng.random(rows) < 0.97
     end = received + rng.gamma(2.0, 3.0, rows) * 86400
     status = np.where(resolved, rng.choice([9, 10, 7], rows, p=[0.6, 0.39, 0.01]), rng.choice([2, 4], rows))
-    units = np.array(province_units())
+    units = unit_codes(received, rng)
     fee = np.where(rng.random(rows) < 0.4, rng.choice([10000, 30000, 50000, 100000, 500000], rows), 0)
 
     def fmt(seconds: np.ndarray) -> pl.Series:
@@ -44,7 +58,7 @@ def write_export(path: Path, rows: int, seed: int = 1) -> Path:
         "Lĩnh vực": np.array(FIELDS)[rng.choice(len(FIELDS), rows, p=WEIGHTS / WEIGHTS.sum())],
         "Cơ quan giải quyết": "UBND",
         "Cấp giải quyết": rng.choice(["Tỉnh", "Huyện", "Xã"], rows, p=[0.2, 0.3, 0.5]),
-        "Mã ĐVHC": units[rng.integers(0, len(units), rows)],
+        "Mã ĐVHC": units,
         "Kênh nộp": rng.choice(["Trực tiếp", "Trực tuyến", "BCCI"], rows, p=[0.55, 0.43, 0.02]),
         "Mức độ DVC": rng.choice(["Toàn trình", "Một phần", ""], rows),
         "Ngày tiếp nhận": fmt(received),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from flask_caching import Cache
 
 from common.periods import months_ending, preset_range
 from common.settings import get_settings
-from warehouse import catalog, kpi
+from warehouse import catalog, kpi, units
 from warehouse.scope import OutOfScope, Scope
 from warehouse.slice import Slice, local_now
 from warehouse.store import Reader, Store
@@ -89,17 +90,31 @@ def _ask(name: str, query: Callable[..., Any], s: Slice, *args: Any) -> Any:
     return _cached(name, lambda: query(reader().cursor(), s, *args, scope=scope), scope.unit, s.key(), args)
 
 
-def in_scope(code: str) -> bool:
-    """Whether the caller may see the unit ``code`` (to fall back to their own view, not fail)."""
+def resolved(s: Slice) -> units.Resolved:
+    """``s`` in its view, located and narrowed to the caller's scope (ValueError: unknown unit;
+    OutOfScope: not the caller's)."""
     scope = caller_scope()
-    return _cached("in_scope", lambda: scope.covers(reader().cursor(), code), scope.unit, code)
+    return _cached("resolved", lambda: kpi.resolved(reader().cursor(), s, scope), scope.unit, s.key())
 
 
-def visible_unit(code: str | None) -> str:
-    """``code`` when it is a known unit the caller may see; else the caller's own (home) unit."""
-    if code and isinstance(code, str) and unit(code) is not None and in_scope(code):
-        return code
-    return home_unit()
+def visible(s: Slice) -> Slice:
+    """``s`` normalised (its view decided), when its unit is known and the caller may see it; else the
+    same view of the caller's own (home) unit: a shared link never breaks a page."""
+    try:
+        return resolved(s).slice
+    except (ValueError, OutOfScope):
+        pass
+    try:
+        return resolved(replace(s, unit=None)).slice
+    except (ValueError, OutOfScope):
+        return resolved(replace(s, unit=None, units_as_of=None)).slice
+
+
+def visible_unit(code: str | None) -> str | None:
+    """``code`` when it is a unit (of today's list, or an earlier one) the caller may see; else the
+    caller's home unit (None: the province)."""
+    s = default_slice()
+    return visible(replace(s, unit=code if isinstance(code, str) else None)).unit
 
 
 def require_everything() -> None:
@@ -117,9 +132,9 @@ def reference_day() -> date:
     return freshness().newest_day or local_now().date()
 
 
-def home_unit() -> str:
-    """Where the caller's pages start: the province, or a unit user's own unit."""
-    return caller_scope().unit or get_settings().province_code
+def home_unit() -> str | None:
+    """Where the caller's pages start: the province (None), or a unit user's own unit."""
+    return caller_scope().unit
 
 
 def default_slice(preset: str = "year_to_date") -> Slice:
@@ -143,12 +158,42 @@ def monthly_trend(s: Slice, months: int = 12) -> list[dict]:
     return _ask("trend", kpi.kpis_over, s, months_ending(s.date_to, months))
 
 
-def unit_names(codes: list[str]) -> dict[str, str]:
-    return _cached("unit_names", lambda: catalog.unit_names(reader().cursor(), codes), tuple(codes))
+def unit_names(codes: list[str], s: Slice) -> dict[str, str]:
+    """code → name of the units ``codes`` in the view of ``s`` (a code means nothing without its list)."""
+    view = resolved(s).view
+    return _cached("unit_names", lambda: units.unit_names(reader().cursor(), codes, view), tuple(codes), view)
 
 
-def unit(code: str) -> catalog.Unit | None:
-    return _cached("unit", lambda: catalog.unit(reader().cursor(), code), code)
+def unit_name(code: str) -> str | None:
+    """The name of a unit code as a user or an account gives it (today's list first), None if unknown."""
+    def lookup() -> str | None:
+        con = reader().cursor()
+        try:
+            return units.find(con, code, units.view_on(con, None)).name
+        except ValueError:
+            return None
+    return _cached("unit_name", lookup, code)
+
+
+def located(s: Slice) -> units.Located:
+    """The unit of ``s`` in its view: its name, level and path."""
+    return resolved(s).unit
+
+
+def views() -> list[units.View]:
+    """The unit lists, oldest first: the choices of the filter bar's unit-list switch."""
+    return _cached("views", lambda: units.views(reader().cursor()))
+
+
+def unit_levels(s: Slice) -> set[str]:
+    """The unit levels in force during the period of ``s`` (no districts after 1 July 2025)."""
+    return _cached("levels", lambda: units.levels_in(reader().cursor(), s.date_from, s.date_to),
+                   s.date_from, s.date_to)
+
+
+def split_communes() -> list[dict]:
+    require_everything()
+    return _cached("split_communes", lambda: units.split_communes(reader().cursor()))
 
 
 def is_simulated() -> bool:
@@ -217,17 +262,20 @@ def fields() -> list[str]:
     return _cached("fields", lambda: catalog.fields(reader().cursor()))
 
 
-def unit_options() -> list[tuple[str, str, int]]:
-    """(code, name, depth) of the caller's home unit and every unit below it, in tree order, for pickers."""
-    root = home_unit()
-    return _cached("unit_options", lambda: catalog.unit_tree(reader().cursor(), root), root)
+def unit_options(s: Slice) -> list[tuple[str | None, str, int]]:
+    """(code, name, depth) of the caller's home unit and every unit below it in the view of ``s``, in tree
+    order, for pickers (the province's code is None)."""
+    home = resolved(replace(s, unit=None)).unit
+    return _cached("unit_options", lambda: units.tree(reader().cursor(), home), home)
 
 
-def unit_path(code: str) -> list[str]:
-    """The codes from the caller's home unit (the province, or a unit user's unit) down to ``code``."""
-    path = _cached("unit_path", lambda: catalog.unit_path(reader().cursor(), code), code)
-    home = home_unit()
-    return path[path.index(home):] if home in path else path
+def unit_path(s: Slice) -> list[tuple[str | None, str]]:
+    """(code, name) from the caller's home unit (the province, or a unit user's unit) down to the unit of
+    ``s``, in its view: the breadcrumb."""
+    here = located(s)
+    path = _cached("unit_path", lambda: units.path_of(reader().cursor(), here), here)
+    home = resolved(replace(s, unit=None)).unit
+    return path[home.depth - 1:]
 
 
 def index766(s: Slice) -> list[dict]:
@@ -246,5 +294,6 @@ def dossier_page(s: Slice, offset: int, limit: int, sort: kpi.Sort) -> kpi.Page:
     return _page("dossier_page", kpi.dossier_page, s, offset, limit, sort)
 
 
-def has_children(code: str) -> bool:
-    return _cached("has_children", lambda: bool(catalog.children(reader().cursor(), code)), code)
+def has_children(s: Slice) -> bool:
+    here = located(s)
+    return _cached("has_children", lambda: units.has_children(reader().cursor(), here), here)

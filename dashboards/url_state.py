@@ -89,8 +89,8 @@ def slice_for_page(query) -> Slice:
     try:
         s = data.checked(slice_from_query(query, default))
     except ValueError:
-        return default
-    return replace(s, unit=data.visible_unit(s.unit))
+        return data.visible(default)
+    return data.visible(s)
 
 
 PAGE_KEYS = FILTER_KEYS + ("lang", "preset", "by")

@@ -14,17 +14,18 @@ from etl.load import LoadReport, load_files
 
 
 def build_demo(db: Path | str, *, today: date | None = None, exports_dir: Path | None = None,
-               daily_mean: float = 300.0, show_progress: bool = True) -> LoadReport:
+               scale: float = 1.0, show_progress: bool = True) -> LoadReport:
     """Write the demo export files (both shapes) and load them as one batch.
 
-    The exports (about 500 MB) go to a temporary folder removed afterwards, unless
-    ``exports_dir`` asks to keep them; they can be regenerated in seconds.
+    The exports (about 1.3 GB for 2019 to 2026) go to a temporary folder removed
+    afterwards, unless ``exports_dir`` asks to keep them; they can be regenerated
+    in seconds. ``scale`` multiplies the simulated volumes (1 = the real province's).
     """
     from etl.demo_data import generate_exports
 
     if exports_dir is None:
         with tempfile.TemporaryDirectory(prefix="ioc-demo-") as scratch:
-            return build_demo(db, today=today, exports_dir=Path(scratch), daily_mean=daily_mean,
+            return build_demo(db, today=today, exports_dir=Path(scratch), scale=scale,
                               show_progress=show_progress)
     exports_dir.mkdir(parents=True, exist_ok=True)
     disable = not show_progress
@@ -34,7 +35,7 @@ def build_demo(db: Path | str, *, today: date | None = None, exports_dir: Path |
             bar.update(done - bar.n)
 
         files = generate_exports(exports_dir, today=today, seed=get_settings().demo_seed,
-                                 daily_mean=daily_mean, progress=step)
+                                 scale=scale, progress=step)
     with tqdm(desc="Nạp vào kho dữ liệu", unit=" dòng", unit_scale=True, disable=disable, file=sys.stderr) as bar:
         report = load_files(db, files, progress=bar.update, meta={"simulated": "true"})
     if show_progress:

@@ -5,6 +5,42 @@ module writes the export files a real province would hand over (DATA-CONTRACT.md
 and the ordinary ETL loads them. Nothing here touches the warehouse: if these
 files load, real ones will too.
 
+The province as it really was. Today's Tây Ninh (80 in the 2025 list) was made on
+1 July 2025 (REFORM) from the old Tây Ninh (72) and the old Long An (80 in the
+2024 list: the code was reused), and the files say so:
+
+- until 30 June 2025 a dossier is coded in the old units (2024 list) of its old
+  province, by handling level: the province (2 digits), a district (3) or a
+  commune (5); the agencies are those of its own province and district, so
+  "Sở Tư pháp tỉnh Long An" and "Sở Tư pháp tỉnh Tây Ninh" are two agencies;
+- from 1 July 2025 it is coded in one of the 96 new communes or at province
+  level (80); there is no Huyện level any more. District-level procedures go to
+  the commune's UBND, except land registration, which the branches of the
+  provincial land registry took over ("Chi nhánh Văn phòng Đăng ký đất đai khu
+  vực <old district>"): those dossiers are coded at Tỉnh level in 80, where
+  district-coded dossiers count anyway once old units are read as current ones,
+  so land figures stay in the same place across the date;
+- every dossier has a home commune, drawn from commune weights, and its handling
+  level codes it in that commune, its district or its province. A new commune's
+  weight is the sum of its predecessors' (a split old commune's shared among its
+  successors, most of it to the one the conversion rule below picks), so its
+  share of the province runs on across the date. Its commune-level volume still
+  rises in July 2025 by the procedures it took over from the district, as real
+  communes' did;
+- dossiers still open on 30 June 2025 are carried across: same id and dates, and
+  in their later states the code of the new commune that succeeds their old one
+  (the conversion row whose new code is the old code, else the first row), or 80
+  at Tỉnh level for district- and province-coded ones;
+- an old system keeps running for a while: in July–September 2025 some communes
+  send a small share of their dossiers with an old commune code the 2025 list
+  lacks, and a handful of province-level dossiers still say 72 (LATE_CODES);
+- a few dozen rows in a few months (BAD_ROWS) are broken the way real exports
+  are, so the data page has quarantine and warnings to show: an unreadable
+  received date, a negative fee, an unknown unit, a dossier repeated in its file,
+  a resolved status without an end date. They are extra rows with ids of their
+  own, or exact repeats later in the same file, so none is ever the only state
+  of a dossier that later files update.
+
 What the files look like:
 
 - one file per month, 2019-01 up to the last full month; shape A (CSV) until
@@ -19,21 +55,25 @@ What the files look like:
 How it stays deterministic and fast:
 
 - every month draws from its own random stream, seeded by ``(seed, year,
-  month)``, so a month's file does not depend on how far the run goes: the files
-  of a later run start with byte-identical copies of an earlier run's files;
+  month)`` (late codes and bad rows from streams of their own), so a month's
+  file does not depend on how far the run goes: the files of a later run start
+  with byte-identical copies of an earlier run's files;
 - a month is one vectorised draw (numpy) of its dossiers' whole life cycle
   (received, due, paused, resolved, returned); a month-end state is a handful of
-  Polars expressions over those instants; the files are formatted column-wise.
+  Polars expressions over those instants; the files are formatted column-wise
+  and written by Polars.
 
-The numbers are calibrated to published Tây Ninh figures (KPI.md): ~300
-dossiers a day, late rate about 0.5% overall and several percent in land, online
-filing rising from ~10% (2019) to ~60% (2025). The data are simulated and must
-be labelled so wherever they are shown.
+The numbers are calibrated to published figures (KPI.md): ~300 dossiers a day in
+the old Tây Ninh and ~450 in the old Long An, late rate about 0.5% overall and
+several percent in land, online filing rising from ~10% (2019) to ~60% (2025).
+The data are simulated and must be labelled so wherever they are shown.
 """
 from __future__ import annotations
 
 import csv
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,8 +83,13 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-PROVINCE_CODE = "72"
-REFERENCE_UNITS_CSV = Path(__file__).resolve().parents[1] / "warehouse" / "reference" / "admin_units_2024.csv"
+PROVINCE_CODE = "80"  # today's Tây Ninh, in the 2025 list
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "warehouse" / "reference"
+UNITS_2024_CSV = REFERENCE_DIR / "admin_units_2024.csv"    # before REFORM: province → district → commune
+UNITS_2025_CSV = REFERENCE_DIR / "admin_units_2025.csv"    # from REFORM: province → commune
+UNIT_CHANGES_CSV = REFERENCE_DIR / "unit_changes_2025.csv"  # one row per edge old commune → new commune
+REFORM = date(2025, 7, 1)  # Decision 19/2025/QĐ-TTg: 34 provinces, no districts
+OLD_DAILY_MEAN = {"72": 300.0, "80": 450.0}  # dossiers a calendar day in each old province (2024 list codes)
 
 
 # -- the field and procedure catalogue -----------------------------------------
@@ -59,7 +104,7 @@ class Procedure(NamedTuple):
     days: int                # statutory processing time in working days (0 = same day)
     online_level: int        # 4 toàn trình, 3 một phần, 2 other
     fee: int = 0             # đồng; 0 = free
-    agency: str | None = None  # overrides the field's agency ({d} = district)
+    agency: str | None = None  # overrides the field's agency at the procedure's level ({d} district, {p} province)
 
 
 class Field(NamedTuple):
@@ -70,7 +115,7 @@ class Field(NamedTuple):
     share: float             # % of all dossiers
     online_bias: float       # log-odds of filing online, relative to the average procedure
     late_rate: float         # P(resolved late) in 2022 in an average unit
-    province_agency: str     # who handles it at Tỉnh level
+    province_agency: str     # who handles it at Tỉnh level ({p} = province, appended when absent)
     district_agency: str     # who handles it at Huyện level ({d} = district)
     procedures: tuple[Procedure, ...]
 
@@ -100,7 +145,7 @@ FIELDS: tuple[Field, ...] = (
         P("2.000913.000.00.00.H56", "Chứng thực chữ ký người dịch mà người dịch là cộng tác viên dịch thuật",
           "Huyện", 3, 0, 2, 10_000),
     )),
-    Field("LV254", "Đất đai", 9.5, -0.6, 0.040, "Văn phòng Đăng ký đất đai tỉnh Tây Ninh",
+    Field("LV254", "Đất đai", 9.5, -0.6, 0.040, "Văn phòng Đăng ký đất đai {p}",
           "Chi nhánh Văn phòng Đăng ký đất đai {d}", (
         P("1.004227.000.00.00.H56",
           "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển nhượng, "
@@ -139,7 +184,7 @@ FIELDS: tuple[Field, ...] = (
         P("1.001739.000.00.00.H56", "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", "Huyện", 8, 5, 3),
         P("1.000077.000.00.00.H56", "Đăng ký hộ nghèo, hộ cận nghèo phát sinh trong năm", "Xã", 8, 10, 3),
         P("2.000134.000.00.00.H56", "Giải quyết hưởng trợ cấp thất nghiệp", "Tỉnh", 25, 20, 4,
-          agency="Trung tâm Dịch vụ việc làm tỉnh Tây Ninh"),
+          agency="Trung tâm Dịch vụ việc làm {p}"),
         P("1.000459.000.00.00.H56",
           "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam", "Tỉnh", 10, 5, 4, 400_000),
     )),
@@ -229,7 +274,7 @@ FIELDS: tuple[Field, ...] = (
         P("1.001109.000.00.00.H56", "Thủ tục thông báo tổ chức hội nghị thường niên của tổ chức tôn giáo", "Tỉnh",
           1, 15, 3),
     )),
-    Field("LV780", "Thi đua khen thưởng", 1.3, -1.0, 0.006, "Ban Thi đua - Khen thưởng tỉnh Tây Ninh",
+    Field("LV780", "Thi đua khen thưởng", 1.3, -1.0, 0.006, "Ban Thi đua - Khen thưởng {p}",
           "Phòng Nội vụ {d}", (
         P("1.000775.000.00.00.H56", "Thủ tục tặng Giấy khen của Chủ tịch UBND cấp huyện", "Huyện", 15, 20, 2),
         P("1.000748.000.00.00.H56", "Thủ tục tặng Giấy khen của Chủ tịch UBND cấp xã", "Xã", 8, 20, 2),
@@ -252,14 +297,14 @@ FIELDS: tuple[Field, ...] = (
         P("1.003936.000.00.00.H56", "Đăng ký hợp đồng chuyển giao công nghệ", "Tỉnh", 1, 15, 3),
         P("1.003963.000.00.00.H56", "Cấp Giấy chứng nhận doanh nghiệp khoa học và công nghệ", "Tỉnh", 1, 15, 3),
     )),
-    Field("LV850", "Thuế", 3.5, 1.2, 0.0015, "Cục Thuế tỉnh Tây Ninh", "Chi cục Thuế {d}", (
+    Field("LV850", "Thuế", 3.5, 1.2, 0.0015, "Cục Thuế {p}", "Chi cục Thuế {d}", (
         P("1.007725.000.00.00.H56", "Đăng ký thuế lần đầu đối với hộ kinh doanh, cá nhân kinh doanh", "Huyện",
           20, 3, 4),
         P("1.007736.000.00.00.H56", "Khai lệ phí trước bạ nhà, đất", "Huyện", 25, 5, 4),
         P("1.007760.000.00.00.H56", "Hoàn thuế giá trị gia tăng", "Tỉnh", 5, 6, 4),
         P("1.007741.000.00.00.H56", "Cấp lại Giấy chứng nhận đăng ký thuế", "Tỉnh", 4, 3, 4),
     )),
-    Field("LV870", "Bảo hiểm xã hội", 3.5, 0.9, 0.0015, "Bảo hiểm xã hội tỉnh Tây Ninh", "Bảo hiểm xã hội {d}", (
+    Field("LV870", "Bảo hiểm xã hội", 3.5, 0.9, 0.0015, "Bảo hiểm xã hội {p}", "Bảo hiểm xã hội {d}", (
         P("1.011780.000.00.00.H56", "Cấp lại, đổi, điều chỉnh thông tin trên sổ bảo hiểm xã hội, thẻ bảo hiểm y tế",
           "Huyện", 35, 5, 4),
         P("1.011810.000.00.00.H56", "Giải quyết hưởng bảo hiểm xã hội một lần", "Huyện", 15, 10, 4),
@@ -289,7 +334,7 @@ class Trend(NamedTuple):
     digitised: float   # share of dossiers whose components were digitised
     rated: float       # share of resolved dossiers with a satisfaction rating
     late: float        # multiplier of every field's late rate (2022 = 1)
-    volume: float      # dossier volume relative to daily_mean (holidays take ~4% off again)
+    volume: float      # dossier volume relative to the daily mean (holidays take ~4% off again)
 
 
 TRENDS: dict[int, Trend] = {
@@ -321,8 +366,10 @@ TET_RUSH, TET_RUSH_DAYS = 1.25, range(-8, -3)
 TET_RESTART, TET_RESTART_DAYS = 0.75, range(5, 10)
 HOLIDAY_VOLUME = 0.01
 
-# District character: population weight, and how late/early its units are.
-# Hòa Thành runs a model one-stop shop; Bến Cầu and Tân Châu lag, in land above all.
+# District character: population weight within its old province, and how late/early its units are.
+# Tây Ninh: Hòa Thành runs a model one-stop shop; Bến Cầu and Tân Châu lag, in land above all.
+# Long An: the industrial belt by Hồ Chí Minh City (Đức Hòa, Bến Lức, Cần Giuộc) is busy and behind in
+# land; Thủ Thừa and Tân An are quick. A new commune inherits the traits of its predecessors' districts.
 DISTRICTS: dict[str, tuple[float, float, float]] = {
     #       weight, late ×, early ×
     "703": (1.35, 1.0, 1.05),   # Thành phố Tây Ninh
@@ -334,9 +381,51 @@ DISTRICTS: dict[str, tuple[float, float, float]] = {
     "710": (1.10, 1.0, 1.00),   # Huyện Gò Dầu
     "711": (0.60, 2.4, 0.80),   # Huyện Bến Cầu
     "712": (1.40, 1.1, 1.00),   # Thị xã Trảng Bàng
+    "794": (1.30, 0.8, 1.10),   # Thành phố Tân An
+    "795": (0.55, 0.6, 1.05),   # Thị xã Kiến Tường
+    "796": (0.50, 1.2, 0.90),   # Huyện Tân Hưng
+    "797": (0.50, 1.0, 1.00),   # Huyện Vĩnh Hưng
+    "798": (0.35, 0.9, 1.00),   # Huyện Mộc Hóa
+    "799": (0.70, 0.7, 1.10),   # Huyện Tân Thạnh
+    "800": (0.55, 1.1, 0.95),   # Huyện Thạnh Hóa
+    "801": (0.55, 1.4, 0.85),   # Huyện Đức Huệ
+    "802": (2.20, 1.9, 0.90),   # Huyện Đức Hòa
+    "803": (1.60, 1.3, 0.95),   # Huyện Bến Lức
+    "804": (0.85, 0.5, 1.15),   # Huyện Thủ Thừa
+    "805": (0.60, 1.0, 1.00),   # Huyện Tân Trụ
+    "806": (1.50, 1.2, 1.00),   # Huyện Cần Đước
+    "807": (1.65, 1.5, 0.95),   # Huyện Cần Giuộc
+    "808": (0.90, 0.8, 1.00),   # Huyện Châu Thành
 }
 PROVINCE_LATE, PROVINCE_EARLY = 0.6, 1.0
 URBAN_COMMUNE_WEIGHT = 1.6  # phường and thị trấn serve more people than a rural xã
+
+# The 1 July 2025 reorganisation.
+SPLIT_KEEP = 0.6  # of a split old commune's people, the share the successor picked by the conversion rule takes
+LAND_BRANCH = "Chi nhánh Văn phòng Đăng ký đất đai"  # district agencies that become branches of the province's
+LAND_BRANCH_AFTER = LAND_BRANCH + " khu vực {a}"      # land registry, named after their old district's area
+# An old system still running: per month, the share of the late communes' commune-level dossiers sent with an
+# old commune code, and how many province-level dossiers still say the old province code (72).
+LATE_CODES: dict[date, tuple[float, int]] = {
+    date(2025, 7, 1): (0.010, 6), date(2025, 8, 1): (0.0075, 4), date(2025, 9, 1): (0.005, 2),
+}
+LATE_COMMUNES = 24  # of the 96 new communes, those whose old software lingers
+
+# Broken rows, a few dozen in all (DATA-CONTRACT.md, "What a load must do with every row"): the first three
+# kinds and the last are quarantined, unknown units and repeats load with a warning.
+BAD_ROWS: dict[date, tuple[tuple[str, int], ...]] = {
+    date(2020, 3, 1): (("unreadable_received", 3),),
+    date(2021, 11, 1): (("negative_fee", 2),),
+    date(2022, 6, 1): (("unknown_unit", 4),),
+    date(2022, 12, 1): (("unreadable_received", 1), ("negative_fee", 1), ("resolved_without_end", 1)),
+    date(2023, 2, 1): (("repeated", 2),),
+    date(2024, 4, 1): (("resolved_without_end", 3),),
+    date(2025, 5, 1): (("resolved_without_end", 2), ("negative_fee", 1)),
+    date(2025, 8, 1): (("unreadable_received", 2), ("unknown_unit", 3), ("repeated", 2)),
+}
+UNKNOWN_UNIT = "99999"   # in no list
+EXTRA_SEQUENCE = 9001    # broken extra rows are numbered from here, past any unit's real count of a day
+LATE_STREAM, BAD_STREAM = 1, 2  # their random streams: (seed, year, month, stream)
 
 # Outcome probabilities (per dossier).
 P_NO_DUE = 0.015               # no statutory deadline recorded
@@ -357,6 +446,8 @@ DUE_MINUTE, OFFICE_END = 17 * 60, 17 * 60 + 30
 
 # What the exports say.
 LEVELS = ("Tỉnh", "Huyện", "Xã")
+TINH, HUYEN, XA = range(3)  # indices into LEVELS
+LEVEL_OF = {"province": TINH, "district": HUYEN, "commune": XA}  # the reference lists' `level`
 STATUS_TEXT = {1: "Mới đăng ký", 2: "Đã tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý", 5: "Chờ bổ sung",
                6: "Chờ thực hiện nghĩa vụ tài chính", 7: "Công dân rút", 8: "Dừng xử lý", 9: "Đã có kết quả",
                10: "Đã trả kết quả"}
@@ -386,13 +477,14 @@ def last_full_month_end(today: date) -> date:
 
 
 def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72, start: date = date(2019, 1, 1),
-                     daily_mean: float = 300.0, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                     scale: float = 1.0, progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Write export files into out_dir and return their paths in the order they must be loaded.
 
     One file per month from ``start``'s month to the last full month before
     ``today``: ``mot_cua_YYYY-MM.csv`` before PORTAL_FROM, then
     ``dong_bo_YYYY-MM.ndjson`` (odd months) or ``.json`` (even months). Existing
-    files of the same names are overwritten. ``progress(done, total)`` is called
+    files of the same names are overwritten. ``scale`` multiplies every volume
+    (OLD_DAILY_MEAN; tests use a small one). ``progress(done, total)`` is called
     after each month is written, ``total`` being the number of months.
     """
     end = last_full_month_end(today or date.today())
@@ -405,11 +497,13 @@ def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72
     paths: list[Path] = []
     for done, month in enumerate(months, start=1):
         previous_end, month_end = _minutes(month) - 1, _minutes(_next_month(month)) - 1
-        new = _draw_month(catalogue, calendar, month, seed, daily_mean)
+        if month == REFORM:
+            open_dossiers = _carried_across(catalogue, open_dossiers)
+        new = _draw_month(catalogue, calendar, month, seed, scale)
         new = new.filter(pl.col("received") >= _minutes(start))
         rows = pl.concat([_changed_since(open_dossiers, previous_end, month_end), new])
         view = rows.with_columns(_state_at(month_end)).sort("received", "dossier_id")
-        paths.append(_write_month(out_dir, month, view, catalogue))
+        paths.append(_write_month(out_dir, month, view, catalogue, seed))
         open_dossiers = pl.concat([open_dossiers, new]).filter(pl.col("last_change") > month_end)
         if progress:
             progress(done, len(months))
@@ -422,18 +516,18 @@ def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72
 class _Catalogue:
     """FIELDS and the reference units flattened into arrays, for vectorised draws.
 
-    Every dossier carries a procedure index (into the ``proc_*`` arrays) and a
-    unit slot (into the ``unit_*`` arrays): slot 0 is the province, then its
-    districts, then its communes, in reference-list order.
+    Every dossier carries a procedure index (into the ``proc_*`` arrays), a home
+    commune and the unit it is coded in (slots into the ``unit_*`` arrays, see
+    _Units), and a handling level. Arrays indexed by era take 0 before REFORM
+    and 1 from it.
     """
 
     proc_codes: list[str]
     proc_names: list[str]
     proc_field_codes: list[str]
     proc_field_names: list[str]
-    proc_level_names: list[str]
     proc_p: np.ndarray            # probability of each procedure
-    proc_level: np.ndarray        # index into LEVELS
+    proc_level: np.ndarray        # [era, procedure] → index into LEVELS
     proc_days: np.ndarray
     proc_online_level: np.ndarray
     proc_fee: np.ndarray
@@ -442,22 +536,29 @@ class _Catalogue:
     proc_land: np.ndarray         # bool
     proc_obligation: np.ndarray   # bool: pauses may be "Chờ thực hiện nghĩa vụ tài chính"
     unit_codes: list[str]
-    unit_late: np.ndarray         # late-rate multiplier of the unit's district
-    unit_early: np.ndarray        # early-rate multiplier of the unit's district
-    district_slots: np.ndarray
-    district_p: np.ndarray        # where Huyện-level dossiers come from
-    commune_slots: np.ndarray
-    commune_p: np.ndarray         # where Xã-level dossiers come from
+    id_prefixes: list[str]        # "H<code of the unit's province>."
+    unit_late: np.ndarray         # late-rate multiplier of the unit (its district's, or its predecessors')
+    unit_early: np.ndarray        # early-rate multiplier of the unit
+    unit_new: np.ndarray          # bool: a unit of the 2025 list
+    successor: np.ndarray         # slot → the slot that takes it over on REFORM
+    unit_of: np.ndarray           # [level, home slot] → the slot a dossier of that level is coded in
+    home_slots: tuple[np.ndarray, np.ndarray]  # [era]: the communes dossiers come from
+    home_p: tuple[np.ndarray, np.ndarray]      # [era]: how many come from each
+    daily_mean: float             # dossiers a calendar day, before trends and seasons
+    late_communes: np.ndarray     # new communes whose old software sends some old codes (LATE_CODES)
+    stale_code: np.ndarray        # new commune slot → the old commune whose code it sends late (-1: none)
+    stale_province: np.ndarray    # new commune slot → its seat's old province when that code is gone (-1: none)
     agency_names: list[str]
-    agency_of: np.ndarray         # [procedure, unit slot] → index into agency_names (-1: not handled there)
+    agency_of: np.ndarray         # [procedure, home slot] → index into agency_names (-1: no commune)
+    carried_agency_of: np.ndarray  # [procedure, old home slot] → agency after REFORM of a dossier open then
 
     @classmethod
     def build(cls, seed: int) -> _Catalogue:
         procedures = [(f, p) for f in FIELDS for p in f.procedures]
         units = _Units.load()
-        agency_names, agency_of = _agencies(procedures, units)
-        return cls(**_procedure_arrays(procedures), **_unit_arrays(units, seed),
-                   agency_names=agency_names, agency_of=agency_of)
+        agency_names, agency_of, carried_agency_of = _agencies(procedures, units)
+        return cls(**_procedure_arrays(procedures), **_unit_arrays(units, seed), **_late_code_arrays(units, seed),
+                   agency_names=agency_names, agency_of=agency_of, carried_agency_of=carried_agency_of)
 
     def online_offset(self, target: float) -> float:
         """The log-odds shift that makes the expected online share equal ``target``.
@@ -483,9 +584,9 @@ def _procedure_arrays(procedures: list[tuple[Field, Procedure]]) -> dict[str, ob
         "proc_names": [p.name for _, p in procedures],
         "proc_field_codes": [f.code for f, _ in procedures],
         "proc_field_names": [f.name for f, _ in procedures],
-        "proc_level_names": [p.level for _, p in procedures],
         "proc_p": share / share.sum(),
-        "proc_level": np.array([LEVELS.index(p.level) for _, p in procedures]),
+        "proc_level": np.array([[LEVELS.index(p.level) for _, p in procedures],
+                                [_level_after_reform(f, p) for f, p in procedures]], dtype=np.int8),
         "proc_days": np.array([p.days for _, p in procedures]),
         "proc_online_level": np.array([p.online_level for _, p in procedures]),
         "proc_fee": np.array([p.fee for _, p in procedures], dtype=np.int64),
@@ -496,84 +597,285 @@ def _procedure_arrays(procedures: list[tuple[Field, Procedure]]) -> dict[str, ob
     }
 
 
+def _is_land_branch(field: Field, proc: Procedure) -> bool:
+    """A district-level procedure of a land-registry branch (one of the province's since REFORM)."""
+    return proc.level == "Huyện" and (proc.agency or field.district_agency).startswith(LAND_BRANCH)
+
+
+def _level_after_reform(field: Field, proc: Procedure) -> int:
+    """No Huyện level from REFORM: land-registry branches are the province's, the rest is the commune's."""
+    if proc.level != "Huyện":
+        return LEVELS.index(proc.level)
+    return TINH if _is_land_branch(field, proc) else XA
+
+
 @dataclass(frozen=True)
 class _Units:
-    """Tây Ninh's pre-2025 units from the reference list, in slot order."""
+    """The province's units in both lists, one slot each.
+
+    Slots: the old provinces (2024 list) the new one was made from, their
+    districts, their communes, in list order; then the new province (2025 list)
+    and its communes. A code may sit in two slots (80; a commune code a new
+    commune took over), so a slot, not a code, is a unit.
+    """
 
     codes: list[str]
-    names: list[str]
-    levels: list[str]      # "Tỉnh", "Huyện", "Xã"
-    district: list[int]    # slot of the unit's district (0 for the province)
+    names: list[str]          # as an agency name quotes the unit ("huyện Bến Lức"), qualified where names repeat
+    areas: list[str]          # districts: the area a land-registry branch is named after ("Bến Lức")
+    urban: np.ndarray         # bool: phường, thị trấn (communes), or a city, a town (districts)
+    level: np.ndarray         # index into LEVELS
+    new: np.ndarray           # bool: a unit of the 2025 list
+    province: np.ndarray      # slot of the unit's province
+    district: np.ndarray      # slot of an old unit's district (-1: none)
+    successor: np.ndarray     # slot that takes the unit over on REFORM (new units: themselves)
+    seat: np.ndarray          # new communes: the old commune whose code they took, else their first part
+    part_old: np.ndarray      # the conversion's edges old commune slot → new commune slot,
+    part_new: np.ndarray      # each with the share of the old commune's people it carries
+    part_share: np.ndarray
+    vanished: np.ndarray      # bool: an old unit whose code the 2025 list does not have
 
     @classmethod
-    def load(cls, path: Path = REFERENCE_UNITS_CSV) -> _Units:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        province = [r for r in rows if r["code"] == PROVINCE_CODE]
-        districts = [r for r in rows if r["parent_code"] == PROVINCE_CODE]
-        district_slot = {r["code"]: 1 + i for i, r in enumerate(districts)}
-        communes = [r for r in rows if r["parent_code"] in district_slot]
-        if not province or not districts or not communes:
-            raise ValueError(f"{path} does not list province {PROVINCE_CODE} with its districts and communes")
+    def load(cls) -> _Units:
+        old_list, new_list = _read_reference(UNITS_2024_CSV), _read_reference(UNITS_2025_CSV)
+        old_by_code = {r["code"]: r for r in old_list}
+        edges = [r for r in _read_reference(UNIT_CHANGES_CSV)
+                 if r["new_province_code"] == PROVINCE_CODE and r["old_code"] in old_by_code]
+        old_provinces = sorted({_root(old_by_code, e["old_code"]) for e in edges})
+        districts = [r for r in old_list if r["parent_code"] in old_provinces]
+        district_codes = {r["code"] for r in districts}
+        communes = [r for r in old_list if r["parent_code"] in district_codes]
+        province = [r for r in new_list if r["code"] == PROVINCE_CODE]
+        new_communes = [r for r in new_list if r["parent_code"] == PROVINCE_CODE]
+        if not edges or not districts or not communes or not province or not new_communes:
+            raise ValueError(f"the reference lists do not describe province {PROVINCE_CODE} and what it was made of")
+        old_rows = [old_by_code[c] for c in old_provinces] + districts + communes
+        rows = old_rows + province + new_communes
+        old_slot = {r["code"]: i for i, r in enumerate(old_rows)}
+        new_slot = {r["code"]: len(old_rows) + i for i, r in enumerate(province + new_communes)}
+        new_province = new_slot[PROVINCE_CODE]
+        chosen, parts = _conversion(edges, old_slot, new_slot)
+        successor = [chosen.get(i, new_province) for i in range(len(old_rows))] + list(new_slot.values())
+        seat: dict[int, int] = {}
+        for old, new, _ in parts:
+            if new not in seat or rows[old]["code"] == rows[new]["code"]:
+                seat[new] = old
+        codes_2025 = {r["code"] for r in new_list}
+        old_names, old_areas = _qualified_names(old_rows, old_by_code)
+        new_names, new_areas = _qualified_names(province + new_communes, {r["code"]: r for r in new_list})
+        names, areas = old_names + new_names, old_areas + new_areas
         return cls(
-            codes=[r["code"] for r in province + districts + communes],
-            names=[r["name"] for r in province + districts + communes],
-            levels=["Tỉnh"] + ["Huyện"] * len(districts) + ["Xã"] * len(communes),
-            district=[0] + list(district_slot.values()) + [district_slot[r["parent_code"]] for r in communes],
+            codes=[r["code"] for r in rows], names=names, areas=areas,
+            urban=np.array([not r["name"].startswith(("Xã ", "Huyện ")) for r in rows]),
+            level=np.array([LEVEL_OF[r["level"]] for r in rows], dtype=np.int8),
+            new=np.array([False] * len(old_rows) + [True] * (len(rows) - len(old_rows))),
+            province=np.array([old_slot[_root(old_by_code, r["code"])] for r in old_rows]
+                              + [new_province] * (len(rows) - len(old_rows))),
+            district=np.array([i if r["level"] == "district" else old_slot[r["parent_code"]]
+                               if r["level"] == "commune" else -1 for i, r in enumerate(old_rows)]
+                              + [-1] * (len(rows) - len(old_rows))),
+            successor=np.array(successor), seat=np.array([seat.get(i, -1) for i in range(len(rows))]),
+            part_old=np.array([o for o, _, _ in parts]), part_new=np.array([n for _, n, _ in parts]),
+            part_share=np.array([s for _, _, s in parts]),
+            vanished=np.array([r["code"] not in codes_2025 for r in old_rows] + [False] * (len(rows) - len(old_rows))),
         )
 
 
-def _unit_arrays(units: _Units, seed: int) -> dict[str, object]:
-    """The ``unit_*``, district and commune columns of the catalogue.
+def _read_reference(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
 
-    A district's dossiers follow its weight in DISTRICTS; within a district,
-    wards and towns draw more than rural communes, with some seeded variety.
+
+def _root(by_code: dict[str, dict[str, str]], code: str) -> str:
+    """The province a unit of a list belongs to, however deep the list."""
+    row = by_code[code]
+    while row["parent_code"]:
+        row = by_code[row["parent_code"]]
+    return row["code"]
+
+
+def _conversion(edges: list[dict[str, str]], old_slot: dict[str, int],
+                new_slot: dict[str, int]) -> tuple[dict[int, int], list[tuple[int, int, float]]]:
+    """The conversion table in slots: each old commune's successor, and every edge with the share it carries.
+
+    An old commune split between several new communes is succeeded by the one
+    that took its code if there is one, else by the first listed (the rule the
+    warehouse states too); that one gets SPLIT_KEEP of its people, the others
+    the rest in equal parts.
     """
-    district = np.array(units.district)
-    levels = np.array(units.levels)
-    traits = np.array([DISTRICTS.get(units.codes[d], (1.0, 1.0, 1.0)) if d else (1.0, PROVINCE_LATE, PROVINCE_EARLY)
-                       for d in district])
-    district_slots, commune_slots = np.flatnonzero(levels == "Huyện"), np.flatnonzero(levels == "Xã")
+    targets: dict[int, list[tuple[int, bool]]] = {}
+    for edge in edges:
+        if edge["new_code"] not in new_slot:
+            continue
+        news = targets.setdefault(old_slot[edge["old_code"]], [])
+        if all(n != new_slot[edge["new_code"]] for n, _ in news):
+            news.append((new_slot[edge["new_code"]], edge["new_code"] == edge["old_code"]))
+    chosen: dict[int, int] = {}
+    parts: list[tuple[int, int, float]] = []
+    for old, news in targets.items():
+        chosen[old] = next((n for n, same_code in news if same_code), news[0][0])
+        for new, _ in news:
+            rest = (1.0 - SPLIT_KEEP) / max(len(news) - 1, 1)
+            parts.append((old, new, 1.0 if len(news) == 1 else SPLIT_KEEP if new == chosen[old] else rest))
+    return chosen, parts
+
+
+def _qualified_names(rows: list[dict[str, str]], by_code: dict[str, dict[str, str]]) -> tuple[list[str], list[str]]:
+    """How agency names quote the units of one list, and the areas land-registry branches are named after.
+
+    "huyện Bến Lức"; a name two units of the same level share is qualified by
+    the unit above, as people write it: "phường 1, thành phố Tân An", "huyện
+    Châu Thành, tỉnh Long An". A district's area is its name without its kind
+    ("Bến Lức", "Châu Thành (Long An)").
+    """
+    repeated = {key for key, n in Counter((r["level"], r["name"]) for r in rows).items() if n > 1}
+    quoted: dict[str, str] = {}
+    names, areas = [], []
+    for row in rows:
+        name, parent = _as_common_noun(row["name"]), by_code.get(row["parent_code"])
+        if (row["level"], row["name"]) in repeated and parent is not None:
+            name = f"{name}, {quoted.get(parent['code'], _as_common_noun(parent['name']))}"
+        quoted[row["code"]] = name
+        names.append(name)
+        area = _without_kind(row["name"]) if row["level"] == "district" else ""
+        if area and (row["level"], row["name"]) in repeated and parent is not None:
+            area = f"{area} ({_without_kind(parent['name'])})"
+        areas.append(area)
+    return names, areas
+
+
+def _unit_arrays(units: _Units, seed: int) -> dict[str, object]:
+    """Where dossiers come from and how units behave, for the catalogue.
+
+    An old commune's weight (dossiers a day) follows its district's weight in
+    DISTRICTS, within its old province's OLD_DAILY_MEAN; within a district,
+    wards and towns draw more than rural communes, with some seeded variety. A
+    new commune's weight is what its parts carry of their old communes' weights,
+    and its late and early traits are their average, by weight.
+    """
+    n = len(units.codes)
     rng = np.random.default_rng([seed, 0])
-    urban = np.array([not units.names[s].startswith("Xã ") for s in commune_slots])
-    commune_w = rng.lognormal(0.0, 0.3, len(commune_slots)) * np.where(urban, URBAN_COMMUNE_WEIGHT, 1.0)
-    parent = district[commune_slots]
-    per_district = np.bincount(parent, commune_w, minlength=len(units.codes))
-    commune_w = commune_w / per_district[parent] * traits[parent, 0]  # each district's communes share its weight
+    old_home = np.flatnonzero((units.level == XA) & ~units.new)
+    new_home = np.flatnonzero((units.level == XA) & units.new)
+    traits = np.ones((n, 3))
+    traits[units.level == TINH] = (1.0, PROVINCE_LATE, PROVINCE_EARLY)
+    in_district = units.district >= 0
+    traits[in_district] = [DISTRICTS.get(units.codes[d], (1.0, 1.0, 1.0)) for d in units.district[in_district]]
+    weight = np.zeros(n)
+    weight[old_home] = rng.lognormal(0.0, 0.3, len(old_home)) * np.where(units.urban[old_home],
+                                                                         URBAN_COMMUNE_WEIGHT, 1.0)
+    district, province = units.district[old_home], units.province[old_home]
+    weight[old_home] *= traits[old_home, 0] / np.bincount(district, weight[old_home], minlength=n)[district]
+    daily_mean = np.array([OLD_DAILY_MEAN[units.codes[p]] for p in province])
+    weight[old_home] *= daily_mean / np.bincount(province, weight[old_home], minlength=n)[province]
+    carried = units.part_share * weight[units.part_old]
+    weight[new_home] = np.bincount(units.part_new, carried, minlength=n)[new_home]
+    for trait in (1, 2):
+        by_part = np.bincount(units.part_new, carried * traits[units.part_old, trait], minlength=n)
+        traits[new_home, trait] = by_part[new_home] / weight[new_home]
+    unit_of = np.stack([units.province, np.where(in_district, units.district, units.province), np.arange(n)])
     return {
-        "unit_codes": units.codes, "unit_late": traits[:, 1], "unit_early": traits[:, 2],
-        "district_slots": district_slots, "district_p": traits[district_slots, 0] / traits[district_slots, 0].sum(),
-        "commune_slots": commune_slots, "commune_p": commune_w / commune_w.sum(),
+        "unit_codes": units.codes, "id_prefixes": [f"H{units.codes[p]}." for p in units.province],
+        "unit_late": traits[:, 1], "unit_early": traits[:, 2], "unit_new": units.new,
+        "successor": units.successor, "unit_of": unit_of, "home_slots": (old_home, new_home),
+        "home_p": (weight[old_home] / weight[old_home].sum(), weight[new_home] / weight[new_home].sum()),
+        "daily_mean": float(weight[old_home].sum()),
     }
 
 
-def _agencies(procedures: list[tuple[Field, Procedure]], units: _Units) -> tuple[list[str], np.ndarray]:
-    """Name the agency that handles each procedure in each unit of the procedure's level."""
+def _late_code_arrays(units: _Units, seed: int) -> dict[str, object]:
+    """The communes whose old software still sends old codes after REFORM, and which codes (LATE_CODES).
+
+    A late commune sends the code of one of its parts that the 2025 list lacks,
+    so a reader can tell it is stale; a province-level dossier from a commune
+    whose seat was in an old province whose code is gone (72) sends that code.
+    """
+    n = len(units.codes)
+    rng = np.random.default_rng([seed, LATE_STREAM])
+    stale_code = np.full(n, -1)
+    for new in np.unique(units.part_new):
+        gone = units.part_old[(units.part_new == new) & units.vanished[units.part_old]]
+        if len(gone):
+            stale_code[new] = gone[rng.integers(len(gone))]
+    candidates = np.flatnonzero(stale_code >= 0)
+    late = np.sort(rng.choice(candidates, min(LATE_COMMUNES, len(candidates)), replace=False))
+    stale_province = np.full(n, -1)
+    seated = units.seat >= 0
+    old_province = units.province[units.seat[seated]]
+    stale_province[seated] = np.where(units.vanished[old_province], old_province, -1)
+    return {"late_communes": late, "stale_code": stale_code, "stale_province": stale_province}
+
+
+def _agencies(procedures: list[tuple[Field, Procedure]],
+              units: _Units) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Name who handles each procedure for a dossier from each home commune (see _agency)."""
     names: list[str] = []
     index: dict[str, int] = {}
+
+    def interned(name: str) -> int:
+        if name not in index:
+            index[name] = len(names)
+            names.append(name)
+        return index[name]
+
     agency_of = np.full((len(procedures), len(units.codes)), -1, dtype=np.int64)
+    carried_agency_of = agency_of.copy()
+    homes = np.flatnonzero(units.level == XA)
     for p_i, (field, proc) in enumerate(procedures):
-        for slot, (unit_name, level) in enumerate(zip(units.names, units.levels)):
-            if level != proc.level:
-                continue
-            if level == "Tỉnh":
-                agency = proc.agency or field.province_agency
-            elif level == "Huyện":
-                agency = (proc.agency or field.district_agency).format(d=_as_common_noun(unit_name))
-            else:
-                agency = f"UBND {_as_common_noun(unit_name)}"
-            if agency not in index:
-                index[agency] = len(names)
-                names.append(agency)
-            agency_of[p_i, slot] = index[agency]
-    return names, agency_of
+        for home in homes:
+            agency_of[p_i, home] = interned(_agency(field, proc, units, home, carried=False))
+            if not units.new[home]:
+                carried_agency_of[p_i, home] = interned(_agency(field, proc, units, home, carried=True))
+    return names, agency_of, carried_agency_of
+
+
+def _agency(field: Field, proc: Procedure, units: _Units, home: int, *, carried: bool) -> str:
+    """Who handles ``proc`` for a dossier from ``home``, a commune of either list.
+
+    Before REFORM: the agency of the procedure's level in the home's own
+    province, district or commune. From REFORM (a new home, or a dossier
+    ``carried`` across from an old one): the new province's agencies; the new
+    commune's UBND for commune- and district-level work, except the land
+    registry's branches. A district-level dossier carried across is coded at
+    province level, so when no branch takes it the field's provincial agency does.
+    """
+    if not units.new[home] and not carried:
+        if proc.level == "Tỉnh":
+            return _province_agency(proc.agency or field.province_agency, units.names[units.province[home]])
+        if proc.level == "Huyện":
+            return (proc.agency or field.district_agency).format(d=units.names[units.district[home]])
+        return f"UBND {units.names[home]}"
+    successor = units.successor[home]
+    province = units.names[units.province[successor]]
+    if proc.level == "Tỉnh":
+        return _province_agency(proc.agency or field.province_agency, province)
+    if _is_land_branch(field, proc):
+        return LAND_BRANCH_AFTER.format(a=units.areas[units.district[home if carried else units.seat[home]]])
+    if proc.level == "Huyện" and carried:
+        return _province_agency(field.province_agency, province)
+    return f"UBND {units.names[successor]}"
+
+
+def _province_agency(template: str, province: str) -> str:
+    """``Sở Tư pháp`` → ``Sở Tư pháp tỉnh Long An``; ``Cục Thuế {p}`` → ``Cục Thuế tỉnh Long An``."""
+    return template.format(p=province) if "{p}" in template else f"{template} {province}"
+
+
+UNIT_KINDS = ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Phường", "Xã", "Tỉnh", "Đặc khu")
 
 
 def _as_common_noun(unit_name: str) -> str:
     """``Huyện Tân Biên`` → ``huyện Tân Biên``, as inside an agency name."""
-    for kind in ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Phường", "Xã"):
+    for kind in UNIT_KINDS:
         if unit_name.startswith(kind + " "):
             return kind.lower() + unit_name[len(kind):]
+    return unit_name
+
+
+def _without_kind(unit_name: str) -> str:
+    """``Huyện Bến Lức`` → ``Bến Lức``."""
+    for kind in UNIT_KINDS:
+        if unit_name.startswith(kind + " "):
+            return unit_name[len(kind) + 1:]
     return unit_name
 
 
@@ -614,11 +916,11 @@ class _Calendar:
 # Outcome of a dossier, drawn before its dates are placed.
 DRAFT, REFUSED, WITHDRAWN, STOPPED, LATE, REGULAR = range(6)
 
-_SCHEMA = {"dossier_id": pl.String, "proc": pl.Int32, "slot": pl.Int32, "agency": pl.Int32, "channel": pl.Int8,
-           "received": pl.Int64, "due": pl.Int64, "end": pl.Int64, "returned": pl.Int64,
-           "return_recorded": pl.Boolean, "t_processing": pl.Int64, "pause_start": pl.Int64, "pause_end": pl.Int64,
-           "pause_status": pl.Int8, "final_status": pl.Int8, "static_status": pl.Int8, "fee": pl.Int64,
-           "payment": pl.Int8, "paid_online": pl.Int8, "digitised": pl.Boolean, "rating": pl.Int8,
+_SCHEMA = {"dossier_id": pl.String, "proc": pl.Int32, "home": pl.Int32, "slot": pl.Int32, "level": pl.Int8,
+           "agency": pl.Int32, "channel": pl.Int8, "received": pl.Int64, "due": pl.Int64, "end": pl.Int64,
+           "returned": pl.Int64, "return_recorded": pl.Boolean, "t_processing": pl.Int64, "pause_start": pl.Int64,
+           "pause_end": pl.Int64, "pause_status": pl.Int8, "final_status": pl.Int8, "static_status": pl.Int8,
+           "fee": pl.Int64, "payment": pl.Int8, "paid_online": pl.Int8, "digitised": pl.Boolean, "rating": pl.Int8,
            "last_change": pl.Int64}
 
 
@@ -626,18 +928,22 @@ def _empty_dossiers() -> pl.DataFrame:
     return pl.DataFrame(schema=_SCHEMA)
 
 
-def _draw_month(cat: _Catalogue, cal: _Calendar, month: date, seed: int, daily_mean: float) -> pl.DataFrame:
+def _draw_month(cat: _Catalogue, cal: _Calendar, month: date, seed: int, scale: float) -> pl.DataFrame:
     """The dossiers received in ``month``, each with its whole life cycle (instants in minutes).
 
     The month has its own random stream, so it comes out the same whatever range
-    the run covers.
+    the run covers. A dossier's home commune (of the month's list) and its
+    procedure's level give the unit it is coded in.
     """
     rng = np.random.default_rng([seed, month.year, month.month])
+    era = int(month >= REFORM)
     trend = _trend(month)
-    day = _draw_days(rng, cal, month, trend, daily_mean)
+    day = _draw_days(rng, cal, month, trend, scale * cat.daily_mean)
     n = len(day)
     proc = rng.choice(len(cat.proc_p), size=n, p=cat.proc_p)
-    slot = _draw_units(rng, cat, proc)
+    home = rng.choice(cat.home_slots[era], size=n, p=cat.home_p[era])
+    level = cat.proc_level[era, proc]
+    slot = cat.unit_of[level, home]
     received = day.astype(np.int64) * 1440 + _receipt_minute(rng, day)
     channel = _draw_channels(rng, cat, proc, trend)
     outcome = _draw_outcome(rng, cat, proc, slot, channel, trend)
@@ -648,19 +954,58 @@ def _draw_month(cat: _Catalogue, cal: _Calendar, month: date, seed: int, daily_m
     fee = np.where(static, 0, cat.proc_fee[proc])
     payment, paid_online = _draw_payments(rng, fee, channel, trend)
     rating = _draw_ratings(rng, outcome, month, trend)
+    digitised = rng.random(n) < trend.digitised
+    coded = _late_codes(cat, month, seed, slot, level, home)
     return pl.DataFrame({
-        "dossier_id": _dossier_ids(cat, slot, day, received),
-        "proc": proc, "slot": slot, "agency": cat.agency_of[proc, slot], "channel": channel,
-        "received": received, "due": due, "end": end, "returned": returned, "return_recorded": return_recorded,
-        "t_processing": t_processing, "pause_start": pause_start, "pause_end": pause_end,
-        "pause_status": pause_status,
+        "dossier_id": _dossier_ids(cat, coded, day, received),
+        "proc": proc, "home": home, "slot": coded, "level": level, "agency": cat.agency_of[proc, home],
+        "channel": channel, "received": received, "due": due, "end": end, "returned": returned,
+        "return_recorded": return_recorded, "t_processing": t_processing, "pause_start": pause_start,
+        "pause_end": pause_end, "pause_status": pause_status,
         "final_status": np.select([outcome == WITHDRAWN, outcome == STOPPED], [7, 8], default=9),
         "static_status": np.select([outcome == DRAFT, outcome == REFUSED], [1, 3], default=0),
-        "fee": fee, "payment": payment, "paid_online": paid_online,
-        "digitised": rng.random(n) < trend.digitised, "rating": rating,
+        "fee": fee, "payment": payment, "paid_online": paid_online, "digitised": digitised, "rating": rating,
         # After this instant the dossier never changes again, and no later file mentions it.
         "last_change": np.select([static, returned < NEVER], [received, returned], default=end),
     }, schema=_SCHEMA)
+
+
+def _late_codes(cat: _Catalogue, month: date, seed: int, slot: np.ndarray, level: np.ndarray,
+                home: np.ndarray) -> np.ndarray:
+    """The codes dossiers are sent with, once the late communes' old software has had its say (LATE_CODES).
+
+    Drawn from a stream of its own, so the rest of the month is the same with or
+    without it.
+    """
+    if month not in LATE_CODES:
+        return slot
+    share, province_rows = LATE_CODES[month]
+    rng = np.random.default_rng([seed, month.year, month.month, LATE_STREAM])
+    coded = slot.copy()
+    communal = np.flatnonzero((level == XA) & np.isin(slot, cat.late_communes))
+    late = rng.choice(communal, min(len(communal), max(1, round(share * len(communal)))), replace=False)
+    coded[late] = cat.stale_code[slot[late]]
+    provincial = np.flatnonzero((level == TINH) & (cat.stale_province[home] >= 0))
+    late = rng.choice(provincial, min(len(provincial), province_rows), replace=False)
+    coded[late] = cat.stale_province[home[late]]
+    return coded
+
+
+def _carried_across(cat: _Catalogue, dossiers: pl.DataFrame) -> pl.DataFrame:
+    """Dossiers open on the eve of REFORM as the systems carried them across: same id and dates, new units.
+
+    A commune-coded dossier moves to its old commune's successor, a district- or
+    province-coded one to the new province at Tỉnh level; the agency becomes the
+    one that took the work over (_agency).
+    """
+    proc, home, slot, level, agency = (dossiers[c].to_numpy() for c in ("proc", "home", "slot", "level", "agency"))
+    old = ~cat.unit_new[home]
+    return dossiers.with_columns(
+        pl.Series("home", cat.successor[home], dtype=pl.Int32),
+        pl.Series("slot", cat.successor[slot], dtype=pl.Int32),
+        pl.Series("level", np.where(level == XA, XA, TINH), dtype=pl.Int8),
+        pl.Series("agency", np.where(old, cat.carried_agency_of[proc, home], agency), dtype=pl.Int32),
+    )
 
 
 def _draw_days(rng: np.random.Generator, cal: _Calendar, month: date, trend: Trend,
@@ -670,14 +1015,6 @@ def _draw_days(rng: np.random.Generator, cal: _Calendar, month: date, trend: Tre
     level = daily_mean * len(WEEKDAY_VOLUME) / sum(WEEKDAY_VOLUME) * trend.volume * SEASON[month.month - 1]
     level *= DISRUPTIONS.get((month.year, month.month), 1.0) * rng.lognormal(0.0, 0.05)
     return np.repeat(days, rng.poisson(level * cal.day_volume(days)))
-
-
-def _draw_units(rng: np.random.Generator, cat: _Catalogue, proc: np.ndarray) -> np.ndarray:
-    """The unit each dossier belongs to: a commune, a district or the province, by handling level."""
-    commune = rng.choice(cat.commune_slots, size=len(proc), p=cat.commune_p)
-    district = rng.choice(cat.district_slots, size=len(proc), p=cat.district_p)
-    level = cat.proc_level[proc]
-    return np.select([level == 0, level == 1], [0, district], default=commune)
 
 
 def _receipt_minute(rng: np.random.Generator, day: np.ndarray) -> np.ndarray:
@@ -829,7 +1166,7 @@ def _draw_ratings(rng: np.random.Generator, outcome: np.ndarray, month: date, tr
 
 
 def _dossier_ids(cat: _Catalogue, slot: np.ndarray, day: np.ndarray, received: np.ndarray) -> pl.Series:
-    """``H72.<unit>-<yymmdd>-<nnnn>``, numbered from 1 per unit and day in order of receipt."""
+    """``H<province>.<unit>-<yymmdd>-<nnnn>``, numbered from 1 per unit and day in order of receipt."""
     order = np.lexsort((received, day, slot))
     key = slot[order].astype(np.int64) * 1_000_000 + day[order].astype(np.int64)
     first = np.r_[True, key[1:] != key[:-1]]
@@ -838,7 +1175,7 @@ def _dossier_ids(cat: _Catalogue, slot: np.ndarray, day: np.ndarray, received: n
     sequence[order] = np.arange(len(key)) - group_start + 1
     frame = pl.DataFrame({"slot": slot, "day": day, "sequence": sequence})
     return frame.select(pl.concat_str(
-        pl.lit(f"H{PROVINCE_CODE}."), _text(pl.col("slot"), cat.unit_codes), pl.lit("-"),
+        _text(pl.col("slot"), cat.id_prefixes), _text(pl.col("slot"), cat.unit_codes), pl.lit("-"),
         pl.col("day").dt.strftime("%y%m%d"), pl.lit("-"), pl.col("sequence").cast(pl.String).str.zfill(4),
     )).to_series()
 
@@ -879,24 +1216,121 @@ def _state_at(t: int) -> list[pl.Expr]:
 
 # -- writing the files -----------------------------------------------------------------
 
-def _write_month(out_dir: Path, month: date, view: pl.DataFrame, cat: _Catalogue) -> Path:
-    """Write one month's rows in the shape a province would have exported that month."""
+def _write_month(out_dir: Path, month: date, view: pl.DataFrame, cat: _Catalogue, seed: int) -> Path:
+    """Write one month's rows in the shape a province would have exported that month, bad rows included."""
     stem = f"{month:%Y-%m}"
+    bad = _bad_rows(view, month, seed)
     if month < PORTAL_FROM:
         path = out_dir / f"mot_cua_{stem}.csv"
         separator = ";" if month.month in SEMICOLON_MONTHS else ","
-        _tabular_frame(view, cat, legacy=month < LEGACY_SERVICE_LEVEL_UNTIL).write_csv(
-            path, include_bom=True, separator=separator, line_terminator="\r\n", quote_style="necessary",
-            null_value="")
+        frame = _with_bad_rows(_tabular_frame(view, cat, legacy=month < LEGACY_SERVICE_LEVEL_UNTIL), bad,
+                               lambda row, kind, n: _broken(row, kind, n, TABULAR_KEYS))
+        frame.write_csv(path, include_bom=True, separator=separator, line_terminator="\r\n",
+                        quote_style="necessary", null_value="")
         return path
-    lines = view.select(_portal_record(cat)).to_series().to_list()
-    if month.month % 2:
-        path, text = out_dir / f"dong_bo_{stem}.ndjson", "".join(line + "\n" for line in lines)
-    else:
-        path, text = out_dir / f"dong_bo_{stem}.json", "[\n" + ",\n".join(lines) + "\n]\n"
-    path.write_bytes(text.encode("utf-8"))
+    records = _with_bad_rows(view.select(_portal_record(cat).alias("record")), bad, _broken_record)
+    array = month.month % 2 == 0
+    path = out_dir / f"dong_bo_{stem}.{'json' if array else 'ndjson'}"
+    if array:  # one record a line, each but the last followed by a comma
+        last = pl.int_range(pl.len()) == pl.len() - 1
+        records = records.select(pl.concat_str("record", pl.when(last).then(pl.lit("")).otherwise(pl.lit(","))))
+    with open(path, "wb") as handle:  # Polars writes the lines as they are: no quoting, no copy through Python
+        handle.write(b"[\n" if array else b"")
+        records.write_csv(handle, include_header=False, quote_style="never")
+        handle.write(b"]\n" if array else b"")
     return path
 
+
+# -- bad rows -------------------------------------------------------------------------------
+
+class _Keys(NamedTuple):
+    """Where a shape keeps what bad rows change."""
+
+    id: str
+    received: str
+    unit: str
+    status: str
+    end: str
+    returned: str
+    fee: str
+    blank: str | None             # how the shape writes a missing date
+    resolved: str | int           # status "Đã trả kết quả"
+
+
+TABULAR_KEYS = _Keys("Mã hồ sơ", "Ngày tiếp nhận", "Mã ĐVHC", "Trạng thái", "Ngày có kết quả", "Ngày trả kết quả",
+                     "Phí, lệ phí", None, STATUS_TEXT[10])
+PORTAL_KEYS = _Keys("MaHoSo", "NgayTiepNhan", "MaDiaBan", "TrangThaiHoSo", "NgayKetThucXuLy", "NgayTra",
+                    "DanhSachLePhi", "", 10)
+
+
+def _bad_rows(view: pl.DataFrame, month: date, seed: int) -> list[tuple[int, str]]:
+    """(row, kind) of the rows of ``view`` to break this month (BAD_ROWS), from a stream of their own.
+
+    Only dossiers received this month are picked, each at most once, and only
+    where the kind makes sense: a fee to negate, a pending status to call
+    resolved, a day above 12 so that day and month cannot be read swapped.
+    """
+    wanted = BAD_ROWS.get(month, ())
+    if not wanted:
+        return []
+    rng = np.random.default_rng([seed, month.year, month.month, BAD_STREAM])
+    col = pl.col
+    fits = {
+        "unreadable_received": col("received_at").dt.day() > 12,
+        "negative_fee": col("fee") > 0,
+        "unknown_unit": col("level") == XA,
+        "repeated": pl.lit(True),
+        "resolved_without_end": col("status").is_in([2, 4, 5, 6]),
+    }
+    indexed = view.with_row_index().filter(col("received") >= _minutes(month))
+    bad: list[tuple[int, str]] = []
+    for kind, count in wanted:
+        candidates = np.setdiff1d(indexed.filter(fits[kind])["index"].to_numpy(), [i for i, _ in bad])
+        bad += [(int(i), kind) for i in np.sort(rng.choice(candidates, min(count, len(candidates)), replace=False))]
+    return bad
+
+
+def _with_bad_rows(frame: pl.DataFrame, bad: list[tuple[int, str]],
+                   broken: Callable[[dict, str, int], dict]) -> pl.DataFrame:
+    """``frame`` with a broken copy of each bad row after it; repeats go at the end, as a re-sent batch would."""
+    if not bad:
+        return frame
+    n = frame.height
+    extras = [broken(frame.row(i, named=True), kind, k) for k, (i, kind) in enumerate(bad)]
+    position = [2 * n + k if kind == "repeated" else 2 * i + 1 for k, (i, kind) in enumerate(bad)]
+    return pl.concat([
+        frame.with_columns((pl.int_range(n, dtype=pl.Int64) * 2).alias("_position")),
+        pl.DataFrame(extras, schema=frame.schema).with_columns(pl.Series("_position", position, dtype=pl.Int64)),
+    ]).sort("_position").drop("_position")
+
+
+def _broken(row: dict, kind: str, n: int, keys: _Keys) -> dict:
+    """A copy of ``row`` broken as ``kind`` says; all but repeats get an id of their own."""
+    row = dict(row)
+    if kind == "repeated":
+        return row
+    row[keys.id] = re.sub(r"-\d+$", f"-{EXTRA_SEQUENCE + n}", row[keys.id])
+    if kind == "unreadable_received":  # day and month swapped, as a spreadsheet set to US dates writes them
+        text = row[keys.received]
+        row[keys.received] = text[3:6] + text[:3] + text[6:] if keys is TABULAR_KEYS else \
+            text[:4] + text[6:8] + text[4:6] + text[8:]
+    elif kind == "negative_fee":
+        fee = row[keys.fee]
+        row[keys.fee] = "-" + fee if keys is TABULAR_KEYS else [item | {"Gia": -item["Gia"]} for item in fee]
+    elif kind == "unknown_unit":
+        row[keys.unit] = UNKNOWN_UNIT
+        row[keys.id] = re.sub(r"^(H\d+\.)\d+", rf"\g<1>{UNKNOWN_UNIT}", row[keys.id])
+    elif kind == "resolved_without_end":
+        row[keys.status], row[keys.end], row[keys.returned] = keys.resolved, keys.blank, keys.blank
+    return row
+
+
+def _broken_record(row: dict, kind: str, n: int) -> dict:
+    """_broken for a shape B record, kept as its JSON text."""
+    return {"record": json.dumps(_broken(json.loads(row["record"]), kind, n, PORTAL_KEYS), ensure_ascii=False)}
+
+
+# -- formatting -------------------------------------------------------------------------------
 
 def _tabular_frame(view: pl.DataFrame, cat: _Catalogue, *, legacy: bool) -> pl.DataFrame:
     """Shape A columns, as text the way the one-stop-shop software prints them."""
@@ -909,7 +1343,7 @@ def _tabular_frame(view: pl.DataFrame, cat: _Catalogue, *, legacy: bool) -> pl.D
         _text(col("proc"), cat.proc_names).alias("Tên TTHC"),
         _text(col("proc"), cat.proc_field_names).alias("Lĩnh vực"),
         _text(col("agency"), cat.agency_names).alias("Cơ quan giải quyết"),
-        _text(col("proc"), cat.proc_level_names).alias("Cấp giải quyết"),
+        _text(col("level"), LEVELS).alias("Cấp giải quyết"),
         _text(col("slot"), cat.unit_codes).alias("Mã ĐVHC"),
         col("channel").replace_strict(CHANNEL_TEXT, return_dtype=pl.String).alias("Kênh nộp"),
         _text(col("proc"), [service_text[level] for level in cat.proc_online_level]).alias("Mức độ DVC"),
@@ -944,7 +1378,7 @@ def _portal_record(cat: _Catalogue) -> pl.Expr:
         "MaLinhVuc": _text(col("proc"), [_json(c) for c in cat.proc_field_codes]),
         "TenLinhVuc": _text(col("proc"), [_json(c) for c in cat.proc_field_names]),
         "DonViXuLy": _text(col("agency"), [_json(a) for a in cat.agency_names]),
-        "CapGiaiQuyet": _text(col("proc"), [_json(c) for c in cat.proc_level_names]),
+        "CapGiaiQuyet": _text(col("level"), [_json(level) for level in LEVELS]),
         "MaDiaBan": _text(col("slot"), [_json(u) for u in cat.unit_codes]),
         "KenhThucHien": col("channel").cast(pl.String),
         "MucDo": _text(col("proc"), [str(level) for level in cat.proc_online_level]),

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 import duckdb
 
 from warehouse import catalog, kpi
-from warehouse.catalog import UNKNOWN_UNIT
+from warehouse import units
+from warehouse.units import NEW_UNITS, UNKNOWN_UNIT
 from warehouse.scope import Scope
 from warehouse.slice import Slice
 
@@ -64,12 +65,12 @@ class Weekly:
 
     @property
     def worst_late(self) -> list[UnitRow]:
-        rows = [u for u in self.units if u.figures["late_rate"] is not None and u.code != UNKNOWN_UNIT]
+        rows = [u for u in self.units if u.figures["late_rate"] is not None and u.code not in (UNKNOWN_UNIT, NEW_UNITS)]
         return sorted(rows, key=lambda u: -u.figures["late_rate"])[:WORST_SHOWN]
 
     @property
     def worst_online(self) -> list[UnitRow]:
-        rows = [u for u in self.units if u.figures["online_rate"] is not None and u.code != UNKNOWN_UNIT]
+        rows = [u for u in self.units if u.figures["online_rate"] is not None and u.code not in (UNKNOWN_UNIT, NEW_UNITS)]
         return sorted(rows, key=lambda u: u.figures["online_rate"])[:WORST_SHOWN]
 
     @property
@@ -99,15 +100,15 @@ def build(con: duckdb.DuckDBPyConnection, week: str, unit: str, overdue_shown: i
                                     scope=scope)
     by_unit_now = {r["group_key"]: r for r in kpi.kpis_by(con, s, "unit_child", scope=scope)}
     by_unit_before = {r["group_key"]: r for r in kpi.kpis_by(con, previous, "unit_child", scope=scope)}
-    names = catalog.unit_names(con, list(by_unit_now))
-    units = [UnitRow(code, names.get(code, code), figures, by_unit_before.get(code, {}))
-             for code, figures in by_unit_now.items() if code != unit]
-    unit_row = catalog.unit(con, unit)
+    here = kpi.resolved(con, s, scope).unit  # today's units; an old key (a district) in the old units' view
+    names = units.unit_names(con, list(by_unit_now), here.view)
+    unit_rows = [UnitRow(code, names.get(code, code), figures, by_unit_before.get(code, {}))
+                 for code, figures in by_unit_now.items() if code != here.path[-1]]
     return Weekly(
-        week=week, slice=s, unit_name=unit_row.name if unit_row else unit, current=current, previous=before,
+        week=week, slice=s, unit_name=here.name or unit, current=current, previous=before,
         trend=kpi.kpis_over(con, s, weeks, scope=scope),
         fields=sorted((r for r in kpi.kpis_by(con, s, "field", scope=scope) if r["resolved_total"]),
                       key=lambda r: -(r["late_rate"] or 0)),
-        units=units, overdue=kpi.overdue_dossiers(con, s, overdue_shown, scope=scope),
+        units=unit_rows, overdue=kpi.overdue_dossiers(con, s, overdue_shown, scope=scope),
         freshness=catalog.freshness(con),
     )

@@ -29,10 +29,10 @@ def env() -> dict[str, str]:
     return os.environ | {"PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
 
 
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+def run(*args: str, check: bool = True, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m ...`` (or any python args) in the project, like a person would."""
-    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env(), capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env() | (extra_env or {}), capture_output=True,
+                            text=True, timeout=300)
     if check and result.returncode != 0:
         raise AssertionError(f"{args} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result
@@ -42,8 +42,8 @@ def etl_load(db: Path, *files: Path, check: bool = True) -> subprocess.Completed
     return run("-m", "etl", "load", "--db", str(db), "--json", *map(str, files), check=check)
 
 
-def cli_kpi(db: Path, *args: str) -> dict:
-    return json.loads(run("-m", "warehouse", "kpi", "--db", str(db), "--json", *args).stdout)
+def cli_kpi(db: Path, *args: str, extra_env: dict[str, str] | None = None) -> dict:
+    return json.loads(run("-m", "warehouse", "kpi", "--db", str(db), "--json", *args, extra_env=extra_env).stdout)
 
 
 def write_csv(path: Path, rows: list[dict], delimiter: str = ",", bom: bool = False) -> Path:

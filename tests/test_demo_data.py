@@ -3,7 +3,10 @@
 The checks parse the files themselves (Polars for shape A, ``json`` for shape B)
 rather than going through the ETL, so a fault in either side shows up as itself.
 The range 2022-11 .. 2023-02 covers both shapes, both CSV delimiters and both
-JSON layouts in four small files.
+JSON layouts in four small files, and two months with deliberately bad rows
+(BAD_ROWS): the contract checks run on the other rows, and the bad ones are
+checked to be exactly the planned few. The 1 July 2025 reorganisation is
+tested in test_demo_units.py.
 """
 from __future__ import annotations
 
@@ -16,9 +19,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl.demo_data import CSV_HEADERS, FIELDS, REFERENCE_UNITS_CSV, generate_exports, last_full_month_end
+from etl.demo_data import (BAD_ROWS, CSV_HEADERS, EXTRA_SEQUENCE, FIELDS, UNITS_2024_CSV, generate_exports,
+                            last_full_month_end)
 
-RUN = {"start": date(2022, 11, 1), "today": date(2023, 3, 15), "daily_mean": 50.0}
+RUN = {"start": date(2022, 11, 1), "today": date(2023, 3, 15), "scale": 0.07}  # ~50 dossiers a day
 EXPECTED_FILES = ["mot_cua_2022-11.csv", "mot_cua_2022-12.csv", "dong_bo_2023-01.ndjson", "dong_bo_2023-02.json"]
 SAMPLE_CSV = Path(__file__).resolve().parents[2] / "shared" / "spec" / "samples" / "mot_cua_mau.csv"
 STATUS_CODES = {"Mới đăng ký": 1, "Đã tiếp nhận": 2, "Không được tiếp nhận": 3, "Đang xử lý": 4, "Chờ bổ sung": 5,
@@ -28,7 +32,7 @@ PORTAL_KEYS = ["MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "DonViX
                "KenhThucHien", "MucDo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "TrangThaiHoSo",
                "DanhSachLePhi", "DuocThanhToanTrucTuyen", "HoSoCoThanhPhanSoHoa"]
 PORTAL_OPTIONAL = ["HinhThucThanhToan", "MucDoHaiLong"]
-ID_PATTERN = r"^H72\.(72|\d{3}|\d{5})-\d{6}-\d{4,}$"
+ID_PATTERN = r"^H(72|80)\.(\d{2}|\d{3}|\d{5})-\d{6}-\d{4,}$"
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +44,15 @@ def exports(tmp_path_factory) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def rows(exports) -> pl.DataFrame:
+def all_rows(exports) -> pl.DataFrame:
     """Every row of every file, typed the way the contract reads it, with its file's position."""
-    frames = [_read_tabular(p) if p.suffix == ".csv" else _read_portal(p) for p in exports]
-    return pl.concat([f.with_columns(pl.lit(i).alias("file_index"), pl.lit(p.name).alias("file"))
-                      for i, (f, p) in enumerate(zip(frames, exports))])
+    return read_rows(exports)
+
+
+@pytest.fixture(scope="module")
+def rows(all_rows) -> pl.DataFrame:
+    """The rows without the deliberately bad ones (extra rows and repeats)."""
+    return all_rows.filter(~pl.col("extra") & ~pl.col("repeat"))
 
 
 # -- files -----------------------------------------------------------------------------
@@ -93,7 +101,7 @@ def test_csv_files_look_like_the_one_stop_shop_export(exports):
 
 
 def test_csv_values_use_the_contract_formats(exports):
-    frame = pl.concat([_raw_csv(p) for p in exports[:2]])
+    frame = pl.concat([_raw_csv(p) for p in exports[:2]]).filter(~is_extra(pl.col("Mã hồ sơ")))
     datetime_text = r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}$"
     for column in ("Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Ngày trả kết quả"):
         values = frame[column].drop_nulls()
@@ -160,22 +168,58 @@ def test_every_row_is_loadable(rows):
     assert (rows["fee"] >= 0).all()
 
 
-def test_ids_are_unique_within_a_file_and_name_their_unit_and_day(rows):
+def test_ids_are_unique_within_a_file_and_name_their_province_unit_and_day(rows):
     assert rows.select(pl.struct("file", "dossier_id").is_unique().all()).item()
-    parts = rows["dossier_id"].str.extract_groups(r"^H72\.(\d+)-(\d{6})-")
-    assert (parts.struct.field("1") == rows["unit"]).all()
-    assert (parts.struct.field("2") == rows["received"].dt.strftime("%y%m%d")).all()
+    parts = rows["dossier_id"].str.extract_groups(r"^H(\d+)\.(\d+)-(\d{6})-")
+    reference = read_units(UNITS_2024_CSV)
+    assert (parts.struct.field("1") == rows["unit"].map_elements(lambda u: root(reference, u), pl.String)).all()
+    assert (parts.struct.field("2") == rows["unit"]).all()
+    assert (parts.struct.field("3") == rows["received"].dt.strftime("%y%m%d")).all()
 
 
-def test_units_are_tay_ninh_units_at_their_level(rows):
-    with open(REFERENCE_UNITS_CSV, encoding="utf-8-sig", newline="") as handle:
-        reference = {r["code"]: r for r in csv.DictReader(handle)}
-    level_of = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
+def test_units_are_units_of_the_two_old_provinces_at_their_level(rows):
+    reference = read_units(UNITS_2024_CSV)
     for unit, level in rows.select("unit", "level").unique().iter_rows():
         assert unit in reference, unit
-        assert level_of[reference[unit]["level"]] == level
-        district = unit if len(unit) == 3 else reference[unit]["parent_code"] if len(unit) == 5 else "72"
-        assert unit == "72" or reference[district]["parent_code"] == "72"
+        assert LEVEL_OF[reference[unit]["level"]] == level
+        assert root(reference, unit) in ("72", "80")
+    provinces = rows["unit"].map_elements(lambda u: root(reference, u), pl.String).value_counts(sort=True)
+    assert provinces["unit"].to_list() == ["80", "72"], "old Long An is the bigger one"
+
+
+def test_agencies_are_those_of_each_old_province(rows):
+    """Two old provinces: their departments and districts are distinct agencies, however alike their names."""
+    reference = read_units(UNITS_2024_CSV)
+    province_name = {"72": "tỉnh Tây Ninh", "80": "tỉnh Long An"}
+    for unit, level, agency in rows.select("unit", "level", "agency").unique().iter_rows():
+        name = reference[unit]["name"]
+        if level == "Tỉnh":
+            assert agency.endswith(province_name[unit]), (unit, agency)
+        else:
+            assert name[0].lower() + name[1:] in agency, (unit, agency)
+            assert level == "Huyện" or agency.startswith("UBND "), (unit, agency)
+    agencies = set(rows["agency"])
+    assert {"Sở Tư pháp tỉnh Tây Ninh", "Sở Tư pháp tỉnh Long An", "UBND huyện Bến Lức"} <= agencies
+    assert "UBND huyện Châu Thành, tỉnh Long An" in agencies, "names that repeat are qualified"
+
+
+def test_the_bad_rows_are_the_planned_few(all_rows):
+    assert_bad_rows_as_planned(all_rows, expected=5)
+
+
+def assert_bad_rows_as_planned(all_rows: pl.DataFrame, *, expected: int) -> None:
+    """The deliberately bad rows are those BAD_ROWS plans for the files' months, and break nothing else."""
+    bad = all_rows.filter(pl.col("extra") | pl.col("repeat"))
+    found = sorted((row["file"], bad_kind(row)) for row in bad.iter_rows(named=True))
+    planned = sorted((name, kind) for name in all_rows["file"].unique()
+                     for kind, count in BAD_ROWS.get(month_of(name), ()) for _ in range(count))
+    assert found == planned and len(found) == expected
+    extra_ids = all_rows.filter(pl.col("extra"))["dossier_id"].to_list()
+    assert len(set(extra_ids)) == len(extra_ids), "each extra row has an id of its own"
+    assert not set(extra_ids) & set(all_rows.filter(~pl.col("extra"))["dossier_id"]), "no other row has it"
+    twice = all_rows.filter(pl.struct("file", "dossier_id").is_duplicated())
+    assert twice.height == 2 * bad["repeat"].sum()
+    assert twice.drop("repeat").unique().height == twice.height // 2, "a repeat is an exact copy"
 
 
 def test_later_files_hold_newer_states_of_older_dossiers(rows):
@@ -234,6 +278,54 @@ def test_last_full_month_end(today, expected):
 
 # -- reading the files the way the contract describes them ---------------------------------------
 
+LEVEL_OF = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
+
+
+def read_rows(paths: list[Path]) -> pl.DataFrame:
+    """Every row of every file with its file's name and position; ``extra`` marks the deliberately broken
+    extra rows (numbered from EXTRA_SEQUENCE), ``repeat`` the later copy of a row repeated in its file."""
+    frames = [_read_tabular(p) if p.suffix == ".csv" else _read_portal(p) for p in paths]
+    rows = pl.concat([f.with_columns(pl.lit(i).alias("file_index"), pl.lit(p.name).alias("file"))
+                      for i, (f, p) in enumerate(zip(frames, paths))])
+    return rows.with_columns(is_extra(pl.col("dossier_id")).alias("extra"),
+                             (~pl.struct("file", "dossier_id").is_first_distinct()).alias("repeat"))
+
+
+def is_extra(dossier_id: pl.Expr) -> pl.Expr:
+    return dossier_id.str.extract(r"-(\d+)$").cast(pl.Int64) >= EXTRA_SEQUENCE
+
+
+def read_units(path: Path) -> dict[str, dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return {r["code"]: r for r in csv.DictReader(handle)}
+
+
+def root(reference: dict[str, dict[str, str]], code: str) -> str:
+    """The province of a unit in one list."""
+    while reference[code]["parent_code"]:
+        code = reference[code]["parent_code"]
+    return code
+
+
+def month_of(file_name: str) -> date:
+    year, month = re.search(r"(\d{4})-(\d{2})", file_name).groups()
+    return date(int(year), int(month), 1)
+
+
+def bad_kind(row: dict) -> str:
+    """Which of BAD_ROWS' kinds a deliberately bad row is."""
+    if row["repeat"]:
+        return "repeated"
+    if row["received"] is None:
+        return "unreadable_received"
+    if row["fee"] < 0:
+        return "negative_fee"
+    if row["unit"] == "99999":
+        return "unknown_unit"
+    assert row["status"] in (9, 10) and row["end"] is None and row["returned"] is None, row
+    return "resolved_without_end"
+
+
 def _raw_csv(path: Path) -> pl.DataFrame:
     header = path.read_text(encoding="utf-8-sig").split("\r\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
@@ -244,8 +336,9 @@ def _read_tabular(path: Path) -> pl.DataFrame:
     frame = _raw_csv(path)
     when = lambda c: pl.col(c).str.to_datetime("%d/%m/%Y %H:%M:%S", strict=False)  # noqa: E731
     return frame.select(
-        pl.col("Mã hồ sơ").alias("dossier_id"), pl.col("Lĩnh vực").alias("field"),
-        pl.col("Cấp giải quyết").alias("level"), pl.col("Mã ĐVHC").alias("unit"),
+        pl.col("Mã hồ sơ").alias("dossier_id"), pl.col("Mã TTHC").alias("procedure"), pl.col("Lĩnh vực").alias("field"),
+        pl.col("Cơ quan giải quyết").alias("agency"), pl.col("Cấp giải quyết").alias("level"),
+        pl.col("Mã ĐVHC").alias("unit"),
         pl.col("Kênh nộp").replace_strict({"Trực tiếp": 1, "Trực tuyến": 2, "Bưu chính công ích": 3},
                                          return_dtype=pl.Int64).alias("channel"),
         when("Ngày tiếp nhận").alias("received"),
@@ -266,7 +359,8 @@ def _read_portal(path: Path) -> pl.DataFrame:
     records = _portal_records(path)
     text = {key: [r[key] or None for r in records] for key in ("NgayHenTra", "NgayKetThucXuLy", "NgayTra")}
     frame = pl.DataFrame({
-        "dossier_id": [r["MaHoSo"] for r in records], "field": [r["TenLinhVuc"] for r in records],
+        "dossier_id": [r["MaHoSo"] for r in records], "procedure": [r["MaTTHC"] for r in records],
+        "field": [r["TenLinhVuc"] for r in records], "agency": [r["DonViXuLy"] for r in records],
         "level": [r["CapGiaiQuyet"] for r in records], "unit": [r["MaDiaBan"] for r in records],
         "channel": [r["KenhThucHien"] for r in records], "received_text": [r["NgayTiepNhan"] for r in records],
         "due_text": text["NgayHenTra"], "end_text": text["NgayKetThucXuLy"], "returned_text": text["NgayTra"],
@@ -275,7 +369,7 @@ def _read_portal(path: Path) -> pl.DataFrame:
     }, schema_overrides={c: pl.String for c in ("due_text", "end_text", "returned_text")})
     when = lambda c: pl.col(f"{c}_text").str.to_datetime("%Y%m%d%H%M%S", strict=False).alias(c)  # noqa: E731
     return frame.select(
-        "dossier_id", "field", "level", "unit", pl.col("channel").cast(pl.Int64), when("received"),
-        when("due"), "due_text", when("end"), "end_text", when("returned"), "returned_text",
+        "dossier_id", "procedure", "field", "agency", "level", "unit", pl.col("channel").cast(pl.Int64),
+        when("received"), when("due"), "due_text", when("end"), "end_text", when("returned"), "returned_text",
         pl.col("status").cast(pl.Int64), pl.col("fee").cast(pl.Int64),
     )

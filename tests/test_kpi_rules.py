@@ -117,7 +117,8 @@ def test_unit_means_it_and_everything_below(tmp_path):
         dossier("province", "04/03/2024", **{"Mã ĐVHC": "72"}),
         dossier("unknown", "04/03/2024", **{"Mã ĐVHC": "99999"}),
     ])
-    assert figures(con, unit="72")["received_new"] == 5
+    assert figures(con)["received_new"] == 5                # today's province, the unknown code included
+    assert figures(con, unit="72")["received_new"] == 4     # the old Tây Ninh (an earlier list's code)
     assert figures(con, unit="703")["received_new"] == 2
     assert figures(con, unit="25459")["received_new"] == 1
     assert figures(con, unit="710")["received_new"] == 1
@@ -204,7 +205,9 @@ def test_overdue_list_holds_exactly_the_pending_overdue_dossiers(tmp_path):
     rows = overdue_dossiers(con, Slice(*MARCH), scope=ALL)
     assert [r["dossier_id"] for r in rows] == ["late-open", "later-open"]
     assert len(rows) == figures(con)["pending_overdue"]
-    assert rows[0]["days_overdue"] == 26 and rows[0]["unit_name"] == "Thành phố Tây Ninh"
+    assert rows[0]["days_overdue"] == 26 and rows[0]["unit_name"] == "Tỉnh Tây Ninh"  # today's units: the province
+    as_coded = overdue_dossiers(con, Slice(*MARCH, units_as_of=date(2025, 6, 30)), scope=ALL)
+    assert as_coded[0]["unit_name"] == "Thành phố Tây Ninh"  # the district it was coded in, in the old units
 
 
 def test_due_soon_lists_pending_dossiers_due_within_the_window(tmp_path):

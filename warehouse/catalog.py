@@ -1,39 +1,11 @@
-"""Names and facts around the figures: units and their children, known fields, data freshness."""
+"""Names and facts around the figures: known fields, data freshness, loads and their quarantine.
+(Units, their views and names: ``warehouse.units``.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
-
-UNKNOWN_UNIT = "_unknown"
-
-
-@dataclass(frozen=True)
-class Unit:
-    code: str
-    name: str
-    level: str
-    parent_code: str | None
-
-
-def unit(con: duckdb.DuckDBPyConnection, code: str) -> Unit | None:
-    row = con.execute("select code, name, level, parent_code from admin_units where code = ?", [code]).fetchone()
-    return Unit(*row) if row else None
-
-
-def unit_names(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, str]:
-    """code → name for the given codes (unknown codes are left out)."""
-    rows = con.execute("select code, name from admin_units where code in (select unnest(?::varchar[]))",
-                       [codes]).fetchall()
-    return dict(rows)
-
-
-def children(con: duckdb.DuckDBPyConnection, code: str) -> list[Unit]:
-    rows = con.execute("select code, name, level, parent_code from admin_units where parent_code = ? order by code",
-                       [code]).fetchall()
-    return [Unit(*r) for r in rows]
-
 
 def fields(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The fields (lĩnh vực) present in the data, most dossiers first."""
@@ -110,15 +82,3 @@ def load_warnings(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dict
         order by w.batch_id desc, w.kind, w.row_number limit ?""", [limit])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def unit_tree(con: duckdb.DuckDBPyConnection, root: str) -> list[tuple[str, str, int]]:
-    """(code, name, depth) of ``root`` and all units below it, parents before their children."""
-    return [tuple(r) for r in con.execute(
-        "select u.code, u.name, p.depth from unit_paths p join admin_units u using (code) "
-        "where list_contains(p.path, ?) order by array_to_string(p.path, '/')", [root]).fetchall()]
-
-
-def unit_path(con: duckdb.DuckDBPyConnection, code: str) -> list[str]:
-    row = con.execute("select path from unit_paths where code = ?", [code]).fetchone()
-    return list(row[0]) if row else [code]

@@ -6,6 +6,7 @@ formulas themselves live in ``sql/queries/kpi.sql``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -46,6 +47,8 @@ def _dimension(name: str) -> str:
 def resolved(con: duckdb.DuckDBPyConnection, s: Slice, scope: Scope) -> Resolved:
     """``s`` with its view decided and its unit located (``warehouse.units.resolve``), narrowed to the
     caller's scope: what every query below runs on."""
+    if s.units_as_of is None and not scope.is_everything:
+        s = replace(s, units_as_of=scope.home(con).view.as_of)  # an old-code account reads codes in its own list
     return scope.narrow(con, units.resolve(con, s))
 
 

@@ -399,6 +399,26 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
     con.unregister("seed_rows")
 
 
+def stored_digest(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("select value from warehouse_meta where key = 'reference_digest'").fetchone()
+    return row[0] if row else None
+
+
+def bring_up_to_date(db) -> bool:
+    """Before serving: check the configured reference data (ReferenceError names the bad line) and, when the
+    published warehouse was built with another edition (a newer list, another assignment file), publish a
+    version rebuilt with it, so no figure is ever served on the wrong units. True when it republished."""
+    from warehouse.store import Reader, Store
+
+    ref = configured()
+    store = Store(db)
+    if not store.exists() or stored_digest(Reader(store).cursor()) == ref.digest:
+        return False
+    with store.writer():
+        pass  # the writer migrates: the unit tables are reseeded and the dossier mart rebuilt
+    return True
+
+
 def unit_ref(unit_list: str | None, code: str) -> str:
     """How the warehouse names a unit of a list (``2024:25459``); a pseudo-unit by its code."""
     return f"{unit_list}:{code}" if unit_list else code

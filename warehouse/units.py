@@ -204,3 +204,15 @@ def split_communes(con: duckdb.DuckDBPyConnection) -> list[dict]:
         group by all order by dossiers desc""")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def old_code_note(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
+    """For an account scoped to a code today's list lacks: the warning shown at log-in and in ``user list``
+    (the account keeps working, in the old units' view). None when the code is a unit of today's list."""
+    current = views(con)[-1]
+    if locate(con, code, current) is not None:
+        return None
+    located = find(con, code, current)
+    return (f"Mã {code} ({located.name}) thuộc {located.view.name}: tài khoản chỉ thấy số liệu theo đơn vị cũ; "
+            f"hãy gán mã đơn vị hiện hành / unit {code} is from an earlier unit list: this account sees only "
+            f"that list's view; give it a current unit code")

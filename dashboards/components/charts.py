@@ -85,34 +85,47 @@ def worse_than(metric: str, value: float | None, reference: float | None) -> boo
     return value > reference if metric in LOWER_IS_BETTER else value < reference
 
 
-def ranked_bar(items: list[tuple[str, float | None, int]], lang: str, *, metric: str,
-               reference: tuple[str, float | None] | None = None, height: int | None = None) -> go.Figure:
-    """Horizontal bars of (name, value, dossiers), worst at the top.
+def ranked_bar(items: list[tuple], lang: str, *, metric: str,
+               reference: tuple[str, float | None] | None = None, height: int | None = None,
+               shown: int | None = None) -> go.Figure:
+    """Horizontal bars of (name, value, dossiers[, code]), worst at the top.
 
     The ``reference`` (the province or the parent unit) is a grey bar in its ranked place, so
     each unit reads as better (blue) or worse (red) than it without a line crossing the labels.
+    A bar's ``customdata`` is ``[code, dossiers]``: a click drills into the unit ``code``. With ``shown``,
+    only the worst ``shown`` units are drawn (96 communes do not fit one readable chart) and a note
+    under the chart says how many more there are.
     """
-    rows = [(name, value, count, False) for name, value, count in items if value is not None]
+    rows = [(item[0], item[1], item[2], False, item[3] if len(item) > 3 else "") for item in items
+            if item[1] is not None]
     if not rows:
         return empty_figure(lang, height or 320)
+    rows.sort(key=lambda r: r[1], reverse=metric in LOWER_IS_BETTER)
+    hidden = len(rows) - shown if shown and len(rows) > shown else 0
+    rows = rows[:len(rows) - hidden]
     ref_value = reference[1] if reference else None
     if reference and ref_value is not None:
-        rows.append((reference[0], ref_value, None, True))
-    rows.sort(key=lambda r: r[1], reverse=metric in LOWER_IS_BETTER)
+        rows.append((reference[0], ref_value, None, True, ""))
+        rows.sort(key=lambda r: r[1], reverse=metric in LOWER_IS_BETTER)
     colours = [COLOURS["muted"] if is_ref else COLOURS["bad"] if worse_than(metric, value, ref_value)
-               else COLOURS["primary"] for _, value, _, is_ref in rows]
-    names = [f"<b>{name}</b>" if is_ref else name for name, _, _, is_ref in rows]
-    counts = [count if count is not None else 0 for _, _, count, _ in rows]
-    texts = [formats.percent(value, lang) for _, value, _, _ in rows]
+               else COLOURS["primary"] for _, value, _, is_ref, _ in rows]
+    names = [f"<b>{name}</b>" if is_ref else name for name, _, _, is_ref, _ in rows]
+    texts = [formats.percent(value, lang) for _, value, _, _, _ in rows]
     fig = go.Figure(go.Bar(
-        x=[value for _, value, _, _ in rows], y=names, orientation="h", marker_color=colours, text=texts,
-        textposition="outside", cliponaxis=False, customdata=counts,
-        hovertemplate="%{y}: %{text} (%{customdata:,.0f} " + label("dossiers", lang) + ")<extra></extra>",
+        x=[value for _, value, _, _, _ in rows], y=names, orientation="h", marker_color=colours, text=texts,
+        textposition="outside", cliponaxis=False,
+        customdata=[[code, count if count is not None else 0] for _, _, count, _, code in rows],
+        hovertemplate="%{y}: %{text} (%{customdata[1]:,.0f} " + label("dossiers", lang) + ")<extra></extra>",
     ))
-    top = max(value for _, value, _, _ in rows) or 0.01
+    top = max(value for _, value, _, _, _ in rows) or 0.01
     fig.update_layout(xaxis=dict(tickformat=".1%", range=[0, top * 1.25]), yaxis=dict(autorange="reversed"),
                       bargap=0.3)
-    return base_layout(fig, lang, height or max(260, 26 * len(rows) + 50))
+    if hidden:
+        fig.add_annotation(text=label("more_units", lang).format(count=formats.number(hidden, lang)),
+                           xref="paper", yref="paper", x=0, y=0, yshift=-34, showarrow=False, xanchor="left",
+                           font=dict(color=COLOURS["muted"], size=12))
+        fig.update_layout(margin=dict(b=44))
+    return base_layout(fig, lang, height or max(260, 26 * len(rows) + 50 + (30 if hidden else 0)))
 
 
 def count_bars(items: list[tuple[str, int, str]], lang: str, height: int = 260) -> go.Figure:

@@ -14,7 +14,7 @@ from dashboards.components.charts import COLOURS, base_layout, empty_figure
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.components.tables import grid, number_column
 from dashboards.url_state import preset_of, slice_for_page
-from dashboards.views.overview import unit_label
+from dashboards.views.overview import unit_labels
 from warehouse.index766 import total
 
 dash.register_page(__name__, path="/chi-so-766", name="Chỉ số 766", title_en="Index 766",
@@ -22,12 +22,12 @@ dash.register_page(__name__, path="/chi-so-766", name="Chỉ số 766", title_en
 
 
 def units_figure(s, lang: str) -> go.Figure:
-    rows = [r for r in data.index766_by_unit(s) if r["group_key"] != s.unit]
+    rows = [r for r in data.index766_by_unit(s) if r["group_key"] != data.located(s).path[-1]]
     if not rows:
         return empty_figure(lang)
-    names = data.unit_names([r["group_key"] for r in rows])
+    names = unit_labels(rows, s, lang)
     rows.sort(key=lambda r: r["total"])
-    fig = go.Figure(go.Bar(x=[r["total"] for r in rows], y=[unit_label(r["group_key"], names, s.unit, lang) for r in rows],
+    fig = go.Figure(go.Bar(x=[r["total"] for r in rows], y=[names[r["group_key"]] for r in rows],
                            orientation="h", marker_color=COLOURS["primary"],
                            text=[formats.decimal(r["total"], lang, 1) for r in rows], textposition="outside",
                            cliponaxis=False))

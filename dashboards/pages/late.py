@@ -23,11 +23,10 @@ dash.register_page(__name__, path="/tre-han", name="Trễ hạn", title_en="Late
 def unit_panel(s, lang: str) -> dbc.Card:
     """Units below the current one (click to drill down); at a commune, its dossiers."""
     graph = dcc.Graph(id="late-units", figure=view.late_by_unit(s, lang), config={"displayModeBar": False})
-    if data.has_children(s.unit):
+    if data.has_children(s):
         return dbc.Card([dbc.CardHeader(label("late_by_unit", lang)), dbc.CardBody(graph)], className="mb-3")
     count, table = view.unit_dossiers(s, lang)
-    unit = data.unit(s.unit)
-    title = label("unit_dossiers", lang).format(unit=unit.name if unit else s.unit, count=formats.number(count, lang))
+    title = label("unit_dossiers", lang).format(unit=data.located(s).name or s.unit, count=formats.number(count, lang))
     return dbc.Card([dbc.CardHeader(html.Div([html.Span(title, id="late-dossiers-title"),
                                               export_buttons("late-dossiers", lang, server_side=True)],
                                              className="card-header-row")),
@@ -44,8 +43,7 @@ def layout(lang: str = "vi", by: str = "field", **query) -> html.Div:
         html.Div([html.H1(label("late_page", lang), className="page-title"),
                   filter_bar("late", s, lang, max_day=max(data.reference_day(), s.date_to),
                              preset=preset_of(query))], className="page-header"),
-        unit_breadcrumb(s.unit, lambda code: "/tre-han" + query_from_slice(s.__class__(**{**s.__dict__, "unit": code}),
-                                                                            lang)),
+        unit_breadcrumb(s, lambda other: "/tre-han" + query_from_slice(other, lang)),
         dbc.Row(overview.cards(s, lang)),
         unit_panel(s, lang),
         dbc.Card([dbc.CardHeader(html.Div([

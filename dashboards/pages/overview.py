@@ -28,7 +28,7 @@ def layout(lang: str = "vi", **query) -> html.Div:
             html.H1(label("overview", lang), className="page-title"),
             filter_bar("ov", s, lang, max_day=max(data.reference_day(), s.date_to), preset=preset_of(query)),
         ], className="page-header"),
-        unit_breadcrumb(s.unit, lambda code: "/" + query_from_slice(s.__class__(**{**s.__dict__, "unit": code}), lang)),
+        unit_breadcrumb(s, lambda other: "/" + query_from_slice(other, lang)),
         dcc.Loading(dbc.Row(view.cards(s, lang), id="overview-cards"), delay_show=300),
         dbc.Row([
             dbc.Col(dbc.Card([dbc.CardHeader(label("trend_title", lang).format(month=formats.month(s.date_to, lang))),

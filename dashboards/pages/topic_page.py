@@ -32,8 +32,7 @@ def register_page(module: str, slug: str) -> None:
                       filter_bar(prefix, s, lang, max_day=max(data.reference_day(), s.date_to),
                                  preset=preset_of(query))],
                      className="page-header"),
-            unit_breadcrumb(s.unit, lambda code: f"/{slug}" + query_from_slice(
-                s.__class__(**{**s.__dict__, "unit": code}), lang)),
+            unit_breadcrumb(s, lambda other: f"/{slug}" + query_from_slice(other, lang)),
             dbc.Row(view.cards(topic, s, lang)),
             dbc.Card([dbc.CardHeader(label("trend_12m", lang)),
                       dbc.CardBody(dcc.Graph(id=f"{prefix}-trend", figure=view.trend(topic, s, lang), **graph))],

@@ -18,9 +18,9 @@ def _moment(text: str, lang: str) -> str:
 
 def users_table(lang: str):
     users = admin_view().users()
-    names = data.unit_names([u.unit for u in users if u.unit])
+    names = {u.unit: data.unit_name(u.unit) for u in users if u.unit}
     rows = [{"name": u.name, "role": label(u.role, lang, ROLE_LABELS),
-             "unit": names.get(u.unit, u.unit) if u.unit else "",
+             "unit": (names.get(u.unit) or u.unit) if u.unit else "",
              "status": label("status_disabled" if u.disabled else "status_active", lang),
              "created": _moment(u.created_at, lang)} for u in users]
     columns = [("name", "col_user"), ("role", "col_role"), ("unit", "col_unit"),

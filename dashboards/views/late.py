@@ -6,9 +6,8 @@ import plotly.graph_objects as go
 from common import formats
 from common.labels import OUTCOME_LABELS, label
 from dashboards import data
-from dashboards.components.charts import ranked_bar
 from dashboards.components.tables import MOMENT, PAGE_SIZE, WIDE, grid, number_column, paged_grid, percent_column
-from dashboards.views.overview import slice_label, unit_label
+from dashboards.views.overview import ranked_units, unit_labels
 from warehouse.kpi import Sort
 from warehouse.slice import Slice
 
@@ -20,9 +19,9 @@ TABLE_COUNTS = ("received_new", "received_carried_over", "received_online", "res
 def table_06a(s: Slice, dimension: str, lang: str):
     """One row per group with the II.06a columns and the late rate, plus a total row."""
     rows = data.kpis_by(s, dimension)
-    names = data.unit_names([r["group_key"] for r in rows]) if dimension == "unit_child" else {}
+    names = unit_labels(rows, s, lang) if dimension == "unit_child" else {}
     total = data.kpis(s)
-    body = [{"group": unit_label(r["group_key"], names, s.unit, lang) if dimension == "unit_child"
+    body = [{"group": names[r["group_key"]] if dimension == "unit_child"
              else (r["group_key"] or "—"), **{k: r[k] for k in TABLE_COUNTS}, "late_rate": r["late_rate"]}
             for r in rows]
     body.sort(key=lambda r: -(r["late_rate"] or 0))
@@ -63,13 +62,4 @@ def unit_dossiers(s: Slice, lang: str):
 
 
 def late_by_unit(s: Slice, lang: str) -> go.Figure:
-    rows = [r for r in data.kpis_by(s, "unit_child") if r["resolved_total"]]
-    names = data.unit_names([r["group_key"] for r in rows])
-    items = [(unit_label(r["group_key"], names, s.unit, lang), r["late_rate"], r["resolved_total"]) for r in rows]
-    fig = ranked_bar(items, lang, metric="late_rate", reference=(slice_label(s, lang), data.kpis(s)["late_rate"]))
-    codes_by_label = {unit_label(r["group_key"], names, s.unit, lang): r["group_key"] for r in rows}
-    fig.update_traces(customdata=[[codes_by_label.get(y.replace("<b>", "").replace("</b>", ""), "")]
-                                  for y in fig.data[0].y],
-                      hovertemplate="%{y}: %{text}<extra></extra>")
-    return fig
-
+    return ranked_units(s, "late_rate", "resolved_total", lang, only_with="resolved_total")

@@ -4,11 +4,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 
+from common import formats
 from common.labels import label
 from dashboards import data
 from dashboards.components.charts import monthly_trend, ranked_bar
 from dashboards.components.kpi_card import kpi_card
-from warehouse.catalog import UNKNOWN_UNIT
+from warehouse.units import NEW_UNITS, UNKNOWN_UNIT
 from warehouse.slice import Slice
 
 CARD_KEYS = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
@@ -36,29 +37,57 @@ def late_by_field(s: Slice, lang: str) -> go.Figure:
     return ranked_bar(items, lang, metric="late_rate", reference=(slice_label(s, lang), data.kpis(s)["late_rate"]))
 
 
-def unit_label(code: str, names: dict[str, str], parent: str | None, lang: str) -> str:
-    if code == UNKNOWN_UNIT:
-        return label("unknown_unit", lang)
-    if code == parent:
-        unit = data.unit(code)
-        if unit is not None and unit.parent_code is None:
-            return label("unit_itself_province", lang)
-        return label("unit_itself", lang).format(name=unit.name if unit else code)
-    return names.get(code, code)
+RANKED_SHOWN = 25  # 96 communes do not fit a readable chart: the worst 25, the rest in the II.06a table
+
+
+def unit_labels(rows: list[dict], s: Slice, lang: str) -> dict[str, str]:
+    """group_key → how a unit-child row is named: the unit's name in the slice's view, the pseudo-units
+    in words, dossiers coded at the unit itself as such, and "(ước tính)" where split communes'
+    dossiers are counted by rule."""
+    codes = [r["group_key"] for r in rows]
+    names = data.unit_names(codes, s)
+    here = data.located(s)
+    labels = {}
+    for r in rows:
+        code = r["group_key"]
+        if code == UNKNOWN_UNIT:
+            text = label("unknown_unit", lang)
+        elif code == NEW_UNITS:
+            text = label("new_units", lang)
+        elif code == here.path[-1] and (here.code is not None or here.view.is_current):
+            text = (label("unit_itself_province", lang) if here.code is None
+                    else label("unit_itself", lang).format(name=here.name or code))
+        else:
+            text = names.get(code, code)
+        if r.get("estimated_dossiers"):
+            text += f" ({label('estimate_mark', lang)})"
+        labels[code] = text
+    return labels
+
+
+def ranked_units(s: Slice, metric: str, count_key: str, lang: str, *, only_with: str | None = None,
+                 shown: int | None = RANKED_SHOWN) -> go.Figure:
+    """The units just below the slice's unit, worst first on ``metric``; a click drills into one."""
+    rows = [r for r in data.kpis_by(s, "unit_child") if not only_with or r[only_with]]
+    labels = unit_labels(rows, s, lang)
+    items = [(labels[r["group_key"]], r[metric], r[count_key], r["group_key"]) for r in rows]
+    return ranked_bar(items, lang, metric=metric, reference=(slice_label(s, lang), data.kpis(s)[metric]),
+                      shown=shown)
 
 
 def units_ranked(s: Slice, metric: str, lang: str) -> go.Figure:
     """The units just below the slice's unit, worst first on ``metric``."""
-    rows = data.kpis_by(s, "unit_child")
-    names = data.unit_names([r["group_key"] for r in rows])
-    items = [(unit_label(r["group_key"], names, s.unit, lang), r[metric], r["received_total"]) for r in rows]
-    return ranked_bar(items, lang, metric=metric, reference=(slice_label(s, lang), data.kpis(s)[metric]))
+    return ranked_units(s, metric, "received_total", lang)
 
 
 def slice_label(s: Slice, lang: str) -> str:
     """How the average line names the slice: the province, or the unit's name."""
-    unit = data.unit(s.unit) if s.unit else None
-    if unit is None or unit.parent_code is None:
+    if s.unit is None:
         return label("province", lang)
-    return unit.name
+    return data.located(s).name or s.unit
 
+
+def estimate_note(figures: dict, s: Slice, lang: str) -> str | None:
+    """The "ước tính" note of a slice whose figures include dossiers placed by the split-commune rule."""
+    count = figures.get("estimated_dossiers")
+    return label("estimate_note", lang).format(count=formats.number(count, lang)) if count else None

@@ -17,7 +17,7 @@ from dashboards.components.charts import COLOURS, base_layout, count_bars, empty
 from dashboards.components.tables import export_buttons, grid, number_column, percent_column
 from dashboards.components.kpi_card import kpi_card
 from common.kpi_text import target_of
-from dashboards.views.overview import slice_label, unit_label
+from dashboards.views.overview import ranked_units, slice_label
 from warehouse.kpi import RATING_KEYS
 from warehouse.slice import Slice
 
@@ -46,16 +46,7 @@ def trend(topic: Topic, s: Slice, lang: str) -> go.Figure:
 
 
 def by_unit(topic: Topic, s: Slice, lang: str) -> go.Figure:
-    metric = topic.rates[0]
-    rows = data.kpis_by(s, "unit_child")
-    names = data.unit_names([r["group_key"] for r in rows])
-    labels = {r["group_key"]: unit_label(r["group_key"], names, s.unit, lang) for r in rows}
-    items = [(labels[r["group_key"]], r[metric], r["received_new"]) for r in rows]
-    fig = ranked_bar(items, lang, metric=metric, reference=(slice_label(s, lang), data.kpis(s)[metric]))
-    code_of = {v: k for k, v in labels.items()}
-    fig.update_traces(customdata=[[code_of.get(y.replace("<b>", "").replace("</b>", ""), "")] for y in fig.data[0].y],
-                      hovertemplate="%{y}: %{text}<extra></extra>")
-    return fig
+    return ranked_units(s, topic.rates[0], "received_new", lang)
 
 
 def by_field(topic: Topic, s: Slice, lang: str, shown: int = 15) -> go.Figure:

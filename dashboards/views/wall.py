@@ -14,7 +14,7 @@ from common.settings import get_settings
 from dashboards import data
 from dashboards.components.charts import monthly_trend, ranked_bar
 from common.kpi_text import change_text, format_value, meets_target, target_text
-from dashboards.views.overview import slice_label, unit_label
+from dashboards.views.overview import slice_label, unit_labels
 from warehouse.slice import Slice, local_now
 
 HEADLINE = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
@@ -25,7 +25,7 @@ PANELS = ("kpi", "trend", "fields", "units", "overdue", "today")
 SCREENS = (("trend",), ("fields",), ("units",), ("overdue", "today"))
 
 
-def month_slices(unit: str) -> tuple[Slice, Slice]:
+def month_slices(unit: str | None) -> tuple[Slice, Slice]:
     """This month to the newest day with data, and the same days of the month before."""
     end = data.reference_day()
     start = month_start(end)
@@ -81,16 +81,21 @@ def fields(unit: str, lang: str, font_px: int, shown: int = 10) -> go.Figure:
                                  reference=(slice_label(s, lang), data.kpis(s)["late_rate"])), font_px)
 
 
-def units_table(unit: str, lang: str) -> html.Table:
-    """Units below the wall's unit × headline rates, each cell coloured against the target."""
+WALL_UNITS_SHOWN = 15  # from five metres, 96 communes are a blur: the worst 15 by late rate
+
+
+def units_table(unit: str, lang: str, shown: int = WALL_UNITS_SHOWN) -> html.Table:
+    """The units below the wall's unit with the highest late rates × headline rates, each cell coloured
+    against the target."""
     s = replace(month_slices(unit)[0], date_from=data.reference_day() - timedelta(days=364))
     rows = [r for r in data.kpis_by(s, "unit_child") if r["received_total"]]
-    names = data.unit_names([r["group_key"] for r in rows])
+    names = unit_labels(rows, s, lang)
     rows.sort(key=lambda r: -(r["late_rate"] or 0))
+    rows = rows[:shown]
     header = html.Tr([html.Th("")] + [html.Th(kpi_label(k, lang, short=True)) for k in UNIT_COLUMNS])
     body = []
     for r in rows:
-        cells = [html.Td(unit_label(r["group_key"], names, s.unit, lang), className="wall-unit-name")]
+        cells = [html.Td(names[r["group_key"]], className="wall-unit-name")]
         for key in UNIT_COLUMNS:
             ok = meets_target(key, r[key])
             tone = {True: "good", False: "bad", None: "neutral"}[ok]
@@ -140,7 +145,6 @@ def data_as_of(lang: str) -> tuple[str, bool]:
     return f"{label('updated_at', lang)}: {formats.moment(fresh.last_load, lang)}", stale
 
 
-def scope_name(unit: str, lang: str) -> str:
-    u = data.unit(unit)
-    return u.name if u else unit
+def scope_name(unit: str | None, lang: str) -> str:
+    return data.located(month_slices(unit)[0]).name or unit or ""
 
