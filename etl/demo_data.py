@@ -534,6 +534,7 @@ class _Catalogue:
     proc_logit: np.ndarray        # online log-odds before the month's offset
     proc_late: np.ndarray         # the field's late rate
     proc_land: np.ndarray         # bool
+    proc_branch: np.ndarray       # bool: handled by a land-registry branch (Huyện level, the province's from REFORM)
     proc_obligation: np.ndarray   # bool: pauses may be "Chờ thực hiện nghĩa vụ tài chính"
     unit_codes: list[str]
     id_prefixes: list[str]        # "H<code of the unit's province>."
@@ -593,6 +594,7 @@ def _procedure_arrays(procedures: list[tuple[Field, Procedure]]) -> dict[str, ob
         "proc_logit": np.array([f.online_bias + ONLINE_LEVEL_BIAS[p.online_level] for f, p in procedures]),
         "proc_late": np.array([f.late_rate for f, _ in procedures]),
         "proc_land": np.array([f.name == LAND_FIELD for f, _ in procedures]),
+        "proc_branch": np.array([_is_land_branch(f, p) for f, p in procedures]),
         "proc_obligation": np.array([f.name in FINANCIAL_OBLIGATION_FIELDS for f, _ in procedures]),
     }
 
@@ -622,7 +624,7 @@ class _Units:
     codes: list[str]
     names: list[str]          # as an agency name quotes the unit ("huyện Bến Lức"), qualified where names repeat
     areas: list[str]          # districts: the area a land-registry branch is named after ("Bến Lức")
-    urban: np.ndarray         # bool: phường, thị trấn (communes), or a city, a town (districts)
+    urban: np.ndarray         # bool: not a rural xã (phường, thị trấn; meaningful for communes)
     level: np.ndarray         # index into LEVELS
     new: np.ndarray           # bool: a unit of the 2025 list
     province: np.ndarray      # slot of the unit's province
@@ -637,47 +639,52 @@ class _Units:
     @classmethod
     def load(cls) -> _Units:
         old_list, new_list = _read_reference(UNITS_2024_CSV), _read_reference(UNITS_2025_CSV)
-        old_by_code = {r["code"]: r for r in old_list}
-        edges = [r for r in _read_reference(UNIT_CHANGES_CSV)
-                 if r["new_province_code"] == PROVINCE_CODE and r["old_code"] in old_by_code]
-        old_provinces = sorted({_root(old_by_code, e["old_code"]) for e in edges})
-        districts = [r for r in old_list if r["parent_code"] in old_provinces]
-        district_codes = {r["code"] for r in districts}
-        communes = [r for r in old_list if r["parent_code"] in district_codes]
-        province = [r for r in new_list if r["code"] == PROVINCE_CODE]
-        new_communes = [r for r in new_list if r["parent_code"] == PROVINCE_CODE]
-        if not edges or not districts or not communes or not province or not new_communes:
-            raise ValueError(f"the reference lists do not describe province {PROVINCE_CODE} and what it was made of")
-        old_rows = [old_by_code[c] for c in old_provinces] + districts + communes
-        rows = old_rows + province + new_communes
+        old_by_code, new_by_code = {r["code"]: r for r in old_list}, {r["code"]: r for r in new_list}
+        old_rows, new_rows, edges = _province_rows(old_by_code, new_by_code, _read_reference(UNIT_CHANGES_CSV))
+        rows, n_old, n_new = old_rows + new_rows, len(old_rows), len(new_rows)
         old_slot = {r["code"]: i for i, r in enumerate(old_rows)}
-        new_slot = {r["code"]: len(old_rows) + i for i, r in enumerate(province + new_communes)}
+        new_slot = {r["code"]: n_old + i for i, r in enumerate(new_rows)}
         new_province = new_slot[PROVINCE_CODE]
         chosen, parts = _conversion(edges, old_slot, new_slot)
-        successor = [chosen.get(i, new_province) for i in range(len(old_rows))] + list(new_slot.values())
         seat: dict[int, int] = {}
-        for old, new, _ in parts:
+        for old, new, _ in parts:  # the part whose code the new commune took, else its first
             if new not in seat or rows[old]["code"] == rows[new]["code"]:
                 seat[new] = old
-        codes_2025 = {r["code"] for r in new_list}
         old_names, old_areas = _qualified_names(old_rows, old_by_code)
-        new_names, new_areas = _qualified_names(province + new_communes, {r["code"]: r for r in new_list})
-        names, areas = old_names + new_names, old_areas + new_areas
+        new_names, new_areas = _qualified_names(new_rows, new_by_code)
         return cls(
-            codes=[r["code"] for r in rows], names=names, areas=areas,
-            urban=np.array([not r["name"].startswith(("Xã ", "Huyện ")) for r in rows]),
+            codes=[r["code"] for r in rows], names=old_names + new_names, areas=old_areas + new_areas,
+            urban=np.array([not r["name"].startswith("Xã ") for r in rows]),
             level=np.array([LEVEL_OF[r["level"]] for r in rows], dtype=np.int8),
-            new=np.array([False] * len(old_rows) + [True] * (len(rows) - len(old_rows))),
-            province=np.array([old_slot[_root(old_by_code, r["code"])] for r in old_rows]
-                              + [new_province] * (len(rows) - len(old_rows))),
-            district=np.array([i if r["level"] == "district" else old_slot[r["parent_code"]]
-                               if r["level"] == "commune" else -1 for i, r in enumerate(old_rows)]
-                              + [-1] * (len(rows) - len(old_rows))),
-            successor=np.array(successor), seat=np.array([seat.get(i, -1) for i in range(len(rows))]),
+            new=np.array([False] * n_old + [True] * n_new),
+            province=np.array([old_slot[_root(old_by_code, r["code"])] for r in old_rows] + [new_province] * n_new),
+            district=np.array([old_slot[r["code"]] if r["level"] == "district" else old_slot.get(r["parent_code"], -1)
+                               for r in old_rows] + [-1] * n_new),
+            successor=np.array([chosen.get(i, new_province) for i in range(n_old)] + list(new_slot.values())),
+            seat=np.array([seat.get(i, -1) for i in range(len(rows))]),
             part_old=np.array([o for o, _, _ in parts]), part_new=np.array([n for _, n, _ in parts]),
             part_share=np.array([s for _, _, s in parts]),
-            vanished=np.array([r["code"] not in codes_2025 for r in old_rows] + [False] * (len(rows) - len(old_rows))),
+            vanished=np.array([r["code"] not in new_by_code for r in old_rows] + [False] * n_new),
         )
+
+
+def _province_rows(old_by_code: dict[str, dict[str, str]], new_by_code: dict[str, dict[str, str]],
+                   changes: list[dict[str, str]]) -> tuple[list[dict], list[dict], list[dict]]:
+    """The reference rows of PROVINCE_CODE: the old units it was made of, its new units, the edges between.
+
+    The old provinces are those of the old communes the conversion table sends
+    to it (read in the 2024 list, whatever the table says of their province).
+    """
+    edges = [r for r in changes if r["new_province_code"] == PROVINCE_CODE and r["old_code"] in old_by_code]
+    old_provinces = sorted({_root(old_by_code, e["old_code"]) for e in edges})
+    districts = [r for r in old_by_code.values() if r["parent_code"] in old_provinces]
+    district_codes = {r["code"] for r in districts}
+    communes = [r for r in old_by_code.values() if r["parent_code"] in district_codes]
+    new_communes = [r for r in new_by_code.values() if r["parent_code"] == PROVINCE_CODE]
+    if not districts or not communes or not new_communes or PROVINCE_CODE not in new_by_code:
+        raise ValueError(f"the reference lists do not describe province {PROVINCE_CODE} and what it was made of")
+    return ([old_by_code[c] for c in old_provinces] + districts + communes,
+            [new_by_code[PROVINCE_CODE]] + new_communes, edges)
 
 
 def _read_reference(path: Path) -> list[dict[str, str]]:
@@ -944,10 +951,13 @@ def _draw_month(cat: _Catalogue, cal: _Calendar, month: date, seed: int, scale: 
     home = rng.choice(cat.home_slots[era], size=n, p=cat.home_p[era])
     level = cat.proc_level[era, proc]
     slot = cat.unit_of[level, home]
+    # How quick a dossier's handlers are: its unit's, but a land-registry branch keeps its district's character
+    # when it becomes the province's (a new home commune inherits it).
+    character = np.where(cat.proc_branch[proc] & (level == TINH), home, slot)
     received = day.astype(np.int64) * 1440 + _receipt_minute(rng, day)
     channel = _draw_channels(rng, cat, proc, trend)
-    outcome = _draw_outcome(rng, cat, proc, slot, channel, trend)
-    due, end = _place_dates(rng, cat, cal, proc, slot, day, received, outcome)
+    outcome = _draw_outcome(rng, cat, proc, character, channel, trend)
+    due, end = _place_dates(rng, cat, cal, proc, character, day, received, outcome)
     t_processing, pause_start, pause_end, pause_status = _draw_pauses(rng, cat, proc, received, end)
     returned, return_recorded = _draw_returns(rng, cal, end, outcome)
     static = np.isin(outcome, (DRAFT, REFUSED))
@@ -1255,12 +1265,13 @@ class _Keys(NamedTuple):
     fee: str
     blank: str | None             # how the shape writes a missing date
     resolved: str | int           # status "Đã trả kết quả"
+    portal: bool                  # shape B: dates yyyyMMddHHmmss, fees a list of items
 
 
 TABULAR_KEYS = _Keys("Mã hồ sơ", "Ngày tiếp nhận", "Mã ĐVHC", "Trạng thái", "Ngày có kết quả", "Ngày trả kết quả",
-                     "Phí, lệ phí", None, STATUS_TEXT[10])
+                     "Phí, lệ phí", None, STATUS_TEXT[10], portal=False)
 PORTAL_KEYS = _Keys("MaHoSo", "NgayTiepNhan", "MaDiaBan", "TrangThaiHoSo", "NgayKetThucXuLy", "NgayTra",
-                    "DanhSachLePhi", "", 10)
+                    "DanhSachLePhi", "", 10, portal=True)
 
 
 def _bad_rows(view: pl.DataFrame, month: date, seed: int) -> list[tuple[int, str]]:
@@ -1312,11 +1323,11 @@ def _broken(row: dict, kind: str, n: int, keys: _Keys) -> dict:
     row[keys.id] = re.sub(r"-\d+$", f"-{EXTRA_SEQUENCE + n}", row[keys.id])
     if kind == "unreadable_received":  # day and month swapped, as a spreadsheet set to US dates writes them
         text = row[keys.received]
-        row[keys.received] = text[3:6] + text[:3] + text[6:] if keys is TABULAR_KEYS else \
-            text[:4] + text[6:8] + text[4:6] + text[8:]
+        row[keys.received] = text[:4] + text[6:8] + text[4:6] + text[8:] if keys.portal else \
+            text[3:6] + text[:3] + text[6:]
     elif kind == "negative_fee":
         fee = row[keys.fee]
-        row[keys.fee] = "-" + fee if keys is TABULAR_KEYS else [item | {"Gia": -item["Gia"]} for item in fee]
+        row[keys.fee] = [item | {"Gia": -item["Gia"]} for item in fee] if keys.portal else "-" + fee
     elif kind == "unknown_unit":
         row[keys.unit] = UNKNOWN_UNIT
         row[keys.id] = re.sub(r"^(H\d+\.)\d+", rf"\g<1>{UNKNOWN_UNIT}", row[keys.id])

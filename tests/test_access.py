@@ -14,6 +14,7 @@ import time
 import pytest
 import requests
 
+from warehouse.store import Reader, Store
 from tests.support import (ROOT, TEST_PASSWORD, AppProcess, add_user, cli_kpi, create_token, env, etl_load,
                            find_components, kpi_values_in, render_page, router_body, run, sign_in, SAMPLES)
 
@@ -35,6 +36,13 @@ def accounts(sample_app, sample_db):
     add_user(sample_db, "analyst1", "analyst", TEST_PASSWORD)
     add_user(sample_db, "wall1", "wall", TEST_PASSWORD)
     return {name: sign_in(sample_app.url, name, TEST_PASSWORD) for name in ("unit703", "leader1", "analyst1", "wall1")}
+
+
+def units_below(db, code: str) -> set[str]:
+    """The unit and every unit below it in the old units' view (where the old district 703 lives)."""
+    con = Reader(Store(db)).cursor()
+    return {r[0] for r in con.execute("select code from unit_views where view_list = '2024' and unit_list = '2024' "
+                                      "and list_contains(path, ?)", [code]).fetchall()}
 
 
 def bearer(db, name: str) -> dict[str, str]:
@@ -129,7 +137,12 @@ def test_a_unit_user_gets_their_own_figures_from_the_api(sample_app, sample_db, 
     own = requests.get(api, params=PERIOD, headers=headers, timeout=30)
     assert own.json() == cli_kpi(sample_db, "--from", PERIOD["from"], "--to", PERIOD["to"], "--unit", OWN)
     commune = requests.get(api, params=PERIOD | {"unit": OWN_COMMUNE}, headers=headers, timeout=30)
-    assert commune.json() == cli_kpi(sample_db, "--from", PERIOD["from"], "--to", PERIOD["to"], "--unit", OWN_COMMUNE)
+    # an account scoped to an old district reads codes in the old units: 25459 is its Phường 3
+    assert commune.json() == cli_kpi(sample_db, "--from", PERIOD["from"], "--to", PERIOD["to"], "--unit", OWN_COMMUNE,
+                                     "--units-as-of", "2025-06-30")
+    today = requests.get(api, params=PERIOD | {"unit": OWN_COMMUNE, "units_as_of": "2026-01-01"}, headers=headers,
+                         timeout=30)
+    assert today.status_code == 403  # today's Phường Tân Ninh is not inside the old district's view
     for other in (NEIGHBOUR, "72", "25663", "_unknown"):
         refused = requests.get(api, params=PERIOD | {"unit": other}, headers=headers, timeout=30)
         assert refused.status_code in (400, 403) and "received_total" not in refused.text, other
@@ -175,10 +188,7 @@ def test_a_unit_users_crafted_page_request_for_another_unit_gets_their_own_dossi
     own = cli_kpi(sample_db, "--from", PERIOD["from"], "--to", PERIOD["to"], "--unit", OWN)[key]
     assert answer["rowCount"] == own == len(answer["rowData"]) > 0
     assert not any(n in str(crafted.json()) for n in ("Gò Dầu", "Bến Cầu", "Trảng Bàng", "Tân Châu"))
-    from warehouse import catalog
-    from warehouse.store import Reader, Store
-
-    own_units = {code for code, _, _ in catalog.unit_tree(Reader(Store(sample_db)).cursor(), OWN)}
+    own_units = units_below(sample_db, OWN)
     assert {r["dossier_id"].split("-")[0] for r in answer["rowData"]} <= {f"H72.{c}" for c in own_units}
     export = callback(sample_app, accounts["unit703"], f"{grid}-download", values | {f"{grid}-csv.n_clicks": 1})
     assert export.status_code in (200, 403) and "Gò Dầu" not in str(export.json() if export.ok else "")
@@ -385,14 +395,13 @@ def test_guessing_passwords_is_slowed_per_user_and_per_address(strict_app):
 
 def test_a_units_weekly_email_holds_only_that_units_figures(sample_db):
     from reports.weekly import build
-    from warehouse import catalog
     from warehouse.store import Reader, Store
 
     con = Reader(Store(sample_db)).cursor()
     weekly = build(con, "2024-W14", OWN)
     shown = [u.code for u in weekly.units] + [r["unit_code"] for r in weekly.overdue]
     assert shown, "the week should have something to show"
-    assert all(OWN in catalog.unit_path(con, code) for code in shown)
+    assert set(shown) <= units_below(sample_db, OWN)
     assert weekly.current["received_total"] == cli_kpi(sample_db, "--from", "2024-04-01", "--to", "2024-04-07",
                                                        "--unit", OWN)["received_total"]
 

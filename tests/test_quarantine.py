@@ -42,7 +42,8 @@ def test_later_row_wins_and_unknown_unit_counts_in_province(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select row_number from fct_dossiers where dossier_id = 'H72.25465-240409-1001'"
                        ).fetchone() == (17,)
-    province = cli_kpi(db, "--from", "2024-01-01", "--to", "2024-12-31", "--unit", "72")
+    province = cli_kpi(db, "--from", "2024-01-01", "--to", "2024-12-31")
+    old_tay_ninh = cli_kpi(db, "--from", "2024-01-01", "--to", "2024-12-31", "--unit", "72")
     unknown = cli_kpi(db, "--from", "2024-01-01", "--to", "2024-12-31", "--unit", "_unknown")
-    assert province["received_new"] == 7
+    assert province["received_new"] == 7 and old_tay_ninh["received_new"] == 6
     assert unknown["received_new"] == 1

@@ -97,10 +97,10 @@ def test_preview_files_are_valid(tmp_path):
     db = tmp_path / "wh.duckdb"
     run("-m", "etl", "load", "--db", str(db), "tests/fixtures/samples/mot_cua_mau.csv")
     run("-m", "reports", "weekly", "--db", str(db), "--week", WEEK, "--out", str(tmp_path / "out"))
-    eml = (tmp_path / "out" / f"weekly-{WEEK}-72.eml").read_bytes()
+    eml = (tmp_path / "out" / f"weekly-{WEEK}-80.eml").read_bytes()
     message = email.message_from_bytes(eml, policy=policy.default)
     assert message.get_content_type() == "multipart/alternative"
-    html = (tmp_path / "out" / f"weekly-{WEEK}-72.html").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / f"weekly-{WEEK}-80.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in html and "cid:" not in html
     widths = [int(w) for w in re.findall(r'width="(\d+)"', html)]
     assert max(widths) <= 700
