@@ -95,6 +95,11 @@ UI: dict[str, tuple[str, str]] = {
     "unknown_unit": ("Không xác định", "Unknown unit"),
     "unit_itself_province": ("Các sở, ngành cấp tỉnh", "Provincial departments"),
     "new_units": ("Theo đơn vị mới", "In new units"),
+    "split_communes": ("Hồ sơ của xã cũ bị chia tách, tính vào xã mới theo quy tắc (ước tính)",
+                       "Dossiers of split old communes, counted in one new commune by rule (estimates)"),
+    "col_code": ("Mã", "Code"),
+    "col_dossiers": ("Số hồ sơ", "Dossiers"),
+    "col_old_communes": ("Xã cũ", "Old communes"),
     "estimate_mark": ("ước tính", "estimate"),
     "estimate_note": ("Gồm {count} hồ sơ của xã cũ bị chia tách, tính vào một xã mới theo quy tắc: số liệu ước tính",
                       "Includes {count} dossiers of split old communes, counted in one new commune by rule: an estimate"),
@@ -264,6 +269,8 @@ WARNING_KINDS: dict[str, tuple[str, str]] = {
     "new_agency": ("Cơ quan mới", "New agency"),
     "duplicate_in_file": ("Trùng mã trong tệp", "Repeated id in a file"),
     "unknown_value": ("Giá trị lạ", "Unknown value"),
+    "unit_other_list": ("Mã ĐVHC của danh mục khác", "Unit code of another list"),
+    "district_level": ("Cấp huyện sau sắp xếp", "District level after the reform"),
 }
 
 

@@ -191,6 +191,15 @@ def unit_levels(s: Slice) -> set[str]:
                    s.date_from, s.date_to)
 
 
+def reform_marks(lang: str) -> list[tuple[date, str]]:
+    """(date, caption) of every unit list's start: trend charts mark where units were reorganised."""
+    from common import formats
+    from common.labels import label
+
+    return [(v.valid_from, label("reform_marker", lang).format(date=formats.day(v.valid_from, lang)))
+            for v in views() if v.valid_from]
+
+
 def split_communes() -> list[dict]:
     require_everything()
     return _cached("split_communes", lambda: units.split_communes(reader().cursor()))

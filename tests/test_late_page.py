@@ -18,32 +18,51 @@ def click_first_unit_bar(page) -> None:
 
 
 def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
+    """Before the reform: today's province › the old province › its district › a commune, and back up."""
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72", wait_until="networkidle")
+    page.goto(sample_app.url + f"/tre-han?{PERIOD}&units_as_of=2025-06-30", wait_until="networkidle")
     assert page.locator("#unit-breadcrumb").inner_text().strip() == "Tỉnh Tây Ninh"
 
-    click_first_unit_bar(page)  # province → district
+    click_first_unit_bar(page)  # today's province → the old province it was made from (the samples: old 72)
+    page.wait_for_url(re.compile(r"unit=72(&|$)"))
+    page.wait_for_function("() => document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 1")
+
+    click_first_unit_bar(page)  # old province → district
     page.wait_for_url(re.compile(r"unit=7\d\d(&|$)"))
     district = re.search(r"unit=(7\d\d)", page.url).group(1)
-    page.wait_for_function("() => document.querySelector('#unit-breadcrumb').innerText.includes('›')")
-    assert page.locator("#unit-breadcrumb a").count() == 1
+    page.wait_for_function("() => document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 2")
 
     click_first_unit_bar(page)  # district → commune, which lists its dossiers
     page.wait_for_url(re.compile(r"unit=\d{5}(&|$)"))
-    page.wait_for_function("() => document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 2")
+    page.wait_for_function("() => document.querySelector('#unit-breadcrumb').querySelectorAll('a').length === 3")
+    commune = re.search(r"unit=(\d{5})", page.url).group(1)
+    assert "units_as_of=2025-06-30" in page.url
+    page.wait_for_selector("#late-dossiers .ag-row")
+    listed = int(re.search(r"\(([\d.]+)\)", page.locator("#late-dossiers-title").inner_text()).group(1).replace(".", ""))
+    assert listed == cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", commune,
+                             "--units-as-of", "2025-06-30")["received_total"]
+
+    page.go_back()  # the browser's back button returns to the district
+    page.wait_for_url(re.compile(rf"unit={district}(&|$)"))
+    page.locator("#unit-breadcrumb a").first.click()  # the breadcrumb goes straight up to the province
+    page.wait_for_function("() => !location.search.includes('unit=')")
+    assert errors == []
+
+
+def test_todays_units_drill_from_the_province_to_a_new_commune(chromium, sample_app, sample_db):
+    """Today's units (the default): the province › a new commune, its 2024 figures restated."""
+    page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900})
+    page.goto(sample_app.url + f"/tre-han?{PERIOD}", wait_until="networkidle")
+    click_first_unit_bar(page)
+    page.wait_for_url(re.compile(r"unit=\d{5}(&|$)"))
     commune = re.search(r"unit=(\d{5})", page.url).group(1)
     page.wait_for_selector("#late-dossiers .ag-row")
     listed = int(re.search(r"\(([\d.]+)\)", page.locator("#late-dossiers-title").inner_text()).group(1).replace(".", ""))
     assert listed == cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", commune)[
         "received_total"]
-
-    page.go_back()  # the browser's back button returns to the district
-    page.wait_for_url(re.compile(rf"unit={district}(&|$)"))
-    page.locator("#unit-breadcrumb a").first.click()  # the breadcrumb goes straight up to the province
-    page.wait_for_url(re.compile(r"unit=72(&|$)"))
-    assert errors == []
+    assert "units_as_of" not in page.url
 
 
 def test_06a_totals_equal_the_cli(chromium, sample_app, sample_db):

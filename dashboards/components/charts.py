@@ -47,8 +47,24 @@ def empty_figure(lang: str, height: int = 320) -> go.Figure:
     return base_layout(fig, lang, height)
 
 
-def monthly_trend(rows: list[dict], lang: str, height: int = 340) -> go.Figure:
-    """Dossiers received per month (bars) with the on-time and online rates (lines)."""
+def mark_dates(fig: go.Figure, rows: list[dict], marks: list[tuple], lang: str) -> go.Figure:
+    """A dotted line and a caption at the month each of ``marks`` (date, label) falls in, when the chart
+    holds it: the 1 July 2025 reorganisation, across which a unit's figures are restated."""
+    for day, text in marks:
+        months = [r["period_from"] for r in rows]
+        inside = [i for i, r in enumerate(rows) if r["period_from"] <= day <= r["period_to"]]
+        if not inside or day == months[0]:
+            continue
+        x = inside[0] - 0.5 if day == rows[inside[0]]["period_from"] else inside[0]
+        fig.add_vline(x=x, line_dash="dot", line_color=COLOURS["muted"], line_width=1.5)
+        fig.add_annotation(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="left", yanchor="bottom",
+                           font=dict(size=11, color=COLOURS["muted"]), xshift=3)
+    return fig
+
+
+def monthly_trend(rows: list[dict], lang: str, height: int = 340, marks: list[tuple] = ()) -> go.Figure:
+    """Dossiers received per month (bars) with the on-time and online rates (lines); ``marks`` (date, label)
+    are drawn as dotted lines (the reorganisation)."""
     if not any(r["received_total"] for r in rows):
         return empty_figure(lang, height)
     months = [formats.month(r["period_from"], lang) for r in rows]
@@ -67,6 +83,7 @@ def monthly_trend(rows: list[dict], lang: str, height: int = 340) -> go.Figure:
                       yaxis2=dict(overlaying="y", side="right", tickformat=".0%", range=[0, 1.05], dtick=0.2, title=None,
                                   gridcolor="#eef1f4"),
                       bargap=0.35)
+    mark_dates(fig, rows, list(marks), lang)
     return base_layout(fig, lang, height)
 
 

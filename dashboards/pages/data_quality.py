@@ -28,9 +28,11 @@ def layout(lang: str = "vi", **_query) -> html.Div:
         section("loads", view.loads_table(lang), lang),
         section("quarantine", view.quarantine_table(lang), lang, export_grid="dq-quarantine"),
         section("warnings", view.warnings_table(lang), lang, export_grid="dq-warnings"),
+        section("split_communes", view.split_communes_table(lang), lang, export_grid="dq-split"),
         section("mail_failures", view.mail_failures_table(lang), lang),
     ])
 
 
 export_on_click("dq-quarantine")
 export_on_click("dq-warnings")
+export_on_click("dq-split")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+from dash import html
 import plotly.graph_objects as go
 
 from common import formats
@@ -22,11 +23,20 @@ FIELDS_SHOWN = 15
 def cards(s: Slice, lang: str) -> list:
     figures = data.compare(s)
     return [dbc.Col(kpi_card(k, figures, lang, level=s.handling_level), xs=12, sm=6, lg=3, className="mb-3")
-            for k in CARD_KEYS]
+            for k in CARD_KEYS] + estimate_badge(figures.current, s, lang)
+
+
+def estimate_badge(figures: dict, s: Slice, lang: str) -> list:
+    """A line under the cards when their figures include dossiers placed by the split-commune rule."""
+    note = estimate_note(figures, s, lang)
+    if note is None:
+        return []
+    return [dbc.Col(html.Div([dbc.Badge(label("estimate_mark", lang), color="warning", className="me-2"), note],
+                             className="estimate-note", id="estimate-note"), xs=12, className="mb-3")]
 
 
 def trend(s: Slice, lang: str) -> go.Figure:
-    return monthly_trend(data.monthly_trend(s), lang)
+    return monthly_trend(data.monthly_trend(s), lang, marks=data.reform_marks(lang))
 
 
 def late_by_field(s: Slice, lang: str) -> go.Figure:

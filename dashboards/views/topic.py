@@ -13,11 +13,11 @@ from dash import dcc, html
 
 from common.labels import kpi_label, label
 from dashboards import data
-from dashboards.components.charts import COLOURS, base_layout, count_bars, empty_figure, ranked_bar
+from dashboards.components.charts import COLOURS, base_layout, count_bars, empty_figure, mark_dates, ranked_bar
 from dashboards.components.tables import export_buttons, grid, number_column, percent_column
 from dashboards.components.kpi_card import kpi_card
 from common.kpi_text import target_of
-from dashboards.views.overview import ranked_units, slice_label
+from dashboards.views.overview import estimate_badge, ranked_units, slice_label
 from warehouse.kpi import RATING_KEYS
 from warehouse.slice import Slice
 
@@ -25,7 +25,8 @@ from warehouse.slice import Slice
 def cards(topic: Topic, s: Slice, lang: str) -> list:
     figures = data.compare(s)
     return [dbc.Col(kpi_card(k, figures, lang, level=s.handling_level, card_id=f"{topic.slug}-card-{k}"),
-                    xs=12, sm=6, lg=3, className="mb-3") for k in topic.rates + topic.counts]
+                    xs=12, sm=6, lg=3, className="mb-3") for k in topic.rates + topic.counts] + \
+        estimate_badge(figures.current, s, lang)
 
 
 def trend(topic: Topic, s: Slice, lang: str) -> go.Figure:
@@ -42,6 +43,7 @@ def trend(topic: Topic, s: Slice, lang: str) -> go.Figure:
         if target is not None:
             fig.add_hline(y=target, line_dash="dot", line_color=colour, opacity=0.5)
     fig.update_layout(yaxis=dict(tickformat=".0%", range=[0, 1.05]))
+    mark_dates(fig, rows, data.reform_marks(lang), lang)
     return base_layout(fig, lang, 340)
 
 

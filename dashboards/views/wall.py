@@ -68,7 +68,7 @@ def headline(unit: str, lang: str) -> list:
 
 def trend(unit: str, lang: str, font_px: int) -> go.Figure:
     current, _ = month_slices(unit)
-    fig = style_dark(monthly_trend(data.monthly_trend(current), lang), font_px)
+    fig = style_dark(monthly_trend(data.monthly_trend(current), lang, marks=data.reform_marks(lang)), font_px)
     return fig.update_traces(marker_color="#2d4a6b", selector=dict(type="bar"))
 
 
