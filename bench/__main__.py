@@ -128,10 +128,12 @@ def email_seconds(db: Path) -> float:
 
 def bench_pages(db: Path, title: str, out: Path) -> int:
     """Time the pages' callbacks on ``db``; print the table and write the figures beside ``out``."""
-    from bench.pages import table, time_pages
+    from bench.pages import VIEWS, table, time_pages
 
-    results = time_pages(db)
-    print(table(results, title))
+    results = {}
+    for view, queries in VIEWS.items():
+        results[view] = time_pages(db, queries=queries)
+        print(table(results[view], f"{title}, {view}"))
     path = out.with_name(out.stem + "-pages.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"warehouse": title, "pages": results}, indent=2, ensure_ascii=False))

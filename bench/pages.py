@@ -12,8 +12,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-# The filter states timed on every page: the default view, a district, a field, a level.
-QUERIES = ({}, {"unit": "703"}, {"field": "Đất đai"}, {"level": "Huyện"})
+# The filter states timed on every page, in each unit view. Today's units (the default): the province, a
+# commune (with its predecessors' history), a field, a handling level. The units as of 30 June 2025: the
+# province as its old provinces, an old district, an old commune, a field and Huyện level, over 2024.
+OLD = {"units_as_of": "2025-06-30", "from": "2024-01-01", "to": "2024-12-31"}
+VIEWS = {
+    "today's units": ({}, {"unit": "25459"}, {"field": "Đất đai"}, {"level": "Xã"}),
+    "units as of 30/06/2025": (OLD, OLD | {"unit": "703"}, OLD | {"unit": "25459"}, OLD | {"field": "Đất đai"},
+                               OLD | {"level": "Huyện"}),
+}
+QUERIES = VIEWS["today's units"]
 
 
 def page_calls() -> dict[str, Callable[[dict], object]]:
@@ -52,8 +60,9 @@ def _time(call: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def time_pages(db: Path, repeat: int = 5, cached_repeat: int = 20) -> dict[str, dict[str, float]]:
-    """Per page: uncached p50/p95 and cached p95 (ms) over ``QUERIES`` × runs."""
+def time_pages(db: Path, repeat: int = 5, cached_repeat: int = 20,
+               queries: tuple[dict, ...] = QUERIES) -> dict[str, dict[str, float]]:
+    """Per page: uncached p50/p95 and cached p95 (ms) over ``queries`` × runs."""
     from flask_login import login_user
 
     from access.policy import Principal
@@ -65,7 +74,7 @@ def time_pages(db: Path, repeat: int = 5, cached_repeat: int = 20) -> dict[str, 
         login_user(Principal("benchmark", "admin", None, 0))  # pages ask the query layer as a signed-in user
         for name, call in page_calls().items():
             uncached, cached = [], []
-            for query in QUERIES:
+            for query in queries:
                 data.cache.clear()
                 call(query)  # warm DuckDB's file cache, as a running server would be
                 for _ in range(repeat):

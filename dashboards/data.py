@@ -175,6 +175,16 @@ def unit_name(code: str) -> str | None:
     return _cached("unit_name", lookup, code)
 
 
+def old_code_note(code: str) -> str | None:
+    """The warning for an account scoped to a code that today's unit list lacks (None otherwise)."""
+    def note() -> str | None:
+        try:
+            return units.old_code_note(reader().cursor(), code)
+        except ValueError:
+            return None
+    return _cached("old_code_note", note, code)
+
+
 def located(s: Slice) -> units.Located:
     """The unit of ``s`` in its view: its name, level and path."""
     return resolved(s).unit

@@ -2,7 +2,6 @@
 the same view and the back button works. One parser for pages and the API, validating every value."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 

@@ -52,6 +52,10 @@ def render_navbar(pathname: str | None, search: str | None):
     if data.is_simulated():
         notices.append(dbc.Badge(label("simulated", lang), color="warning", text_color="dark",
                                  className="simulated-badge", id="shell-simulated"))
+    if principal.unit and (note := data.old_code_note(principal.unit)):
+        # an account still scoped to an old code (a district) works in the old units; say so from the first page
+        notices.append(dbc.Badge(label("old_unit_account", lang), color="danger", className="old-unit-badge",
+                                 id="shell-old-unit", title=note))
     notices.append(html.Span(f"{label('data_as_of', lang)} {formats.day(fresh.newest_received, lang)}",
                              className="data-as-of", id="shell-data-as-of"))
     switch = dcc.Link(label("language", lang), href=(pathname or "/") + with_lang(search, "vi" if lang == "en" else "en"),
@@ -67,8 +71,7 @@ def account(principal, lang: str) -> html.Form:
     """Who is signed in (name, role, unit) and the sign-out button (a POST with the session's token)."""
     role = label(principal.role, lang, ROLE_LABELS)
     if principal.unit:
-        unit = data.unit(principal.unit)
-        role = f"{role} · {unit.name if unit else principal.unit}"
+        role = f"{role} · {data.unit_name(principal.unit) or principal.unit}"
     return html.Form([
         html.Span(principal.name, className="account-name", id="shell-account", title=role),
         html.Span(role, className="account-role"),

@@ -1,0 +1,106 @@
+"""Today's units and the old ones in a real headless Chromium: the unit-list switch in the filter bar, the
+1 July 2025 marker on trends, the "ước tính" mark of split communes, and Huyện only where districts existed.
+
+A small warehouse of its own: dossiers every fortnight from 2024 to mid-2026 in Phường Tân Ninh's predecessors
+and in Xã Thái Bình (25597, split between Tân Ninh and Xã Châu Thành), then in today's communes.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from etl.load import load_files
+from tests.support import AppProcess
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "tmp"
+
+
+def export(path: Path) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Mã hồ sơ", "Lĩnh vực", "Mã ĐVHC", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
+                      "Trạng thái", "Cấp giải quyết", "Kênh nộp"])
+        day, n = date(2024, 1, 3), 0
+        while day < date(2026, 6, 30):
+            units = ("25456", "25459", "25597", "25585") if day < date(2025, 7, 1) else ("25459", "25585")
+            for unit in units:
+                n += 1
+                late = n % 9 == 0
+                out.writerow([f"D{n:05d}", "Đất đai" if n % 3 else "Hộ tịch", unit, day.strftime("%d/%m/%Y"),
+                              day.strftime("%d/%m/%Y"), (day + timedelta(days=2 if late else 0)).strftime("%d/%m/%Y"),
+                              "Đã có kết quả", "Xã", "Trực tuyến" if n % 2 else "Trực tiếp"])
+            day += timedelta(days=14)
+    return path
+
+
+@pytest.fixture(scope="module")
+def units_app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("units-app")
+    db = tmp / "wh.duckdb"
+    load_files(db, [export(tmp / "units.csv")])
+    app = AppProcess(db).wait_ready()
+    yield app
+    app.stop()
+
+
+def open_page(chromium, app, path: str, size=(1366, 768)):
+    page = app.new_page(chromium, viewport={"width": size[0], "height": size[1]})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app.url + path, wait_until="networkidle")
+    return page, errors
+
+
+def test_a_split_communes_figures_say_estimate_and_the_trend_marks_the_reform(chromium, units_app):
+    page, errors = open_page(chromium, units_app, "/?from=2025-01-01&to=2025-12-31&unit=25459")
+    assert "ước tính" in page.locator("#estimate-note").inner_text()
+    page.wait_for_selector("#overview-trend .annotation-text")
+    marks = [t.inner_text() for t in page.locator("#overview-trend .annotation-text").all()]
+    assert "Sắp xếp ĐVHC 01/07/2025" in marks
+    assert errors == []
+    # the province total counts every dossier once: no estimate there
+    province, _ = open_page(chromium, units_app, "/?from=2025-01-01&to=2025-12-31")
+    assert province.locator("#estimate-note").count() == 0
+    # the ranking names the split commune's successor with the mark
+    bars = " ".join(province.locator("#overview-units .ytick text").all_inner_texts())
+    assert "Phường Tân Ninh (ước tính)" in bars
+
+
+def test_the_switch_shows_the_old_units_and_keeps_it_in_the_url(chromium, units_app):
+    page, errors = open_page(chromium, units_app, "/tre-han?from=2024-01-01&to=2024-12-31&unit=25459")
+    assert page.locator("#unit-breadcrumb").inner_text().replace("\n", " ").strip() == "Tỉnh Tây Ninh › Phường Tân Ninh"
+    page.select_option("#late-units-view", "2025-06-30")
+    page.wait_for_url(re.compile(r"units_as_of=2025-06-30"))
+    assert "unit=" not in page.url  # a code means another unit in another list: back to the province
+    page.wait_for_function("() => document.querySelector('#unit-breadcrumb').innerText.trim() === 'Tỉnh Tây Ninh'")
+    # today's province appears as the old provinces it was made from
+    bars = " ".join(page.locator("#late-units .ytick text").all_inner_texts())
+    assert "Tỉnh Tây Ninh" in bars
+    page.go_back()
+    page.wait_for_url(re.compile(r"unit=25459"))
+    assert "units_as_of" not in page.url
+    assert errors == []
+
+
+def test_huyen_is_offered_only_for_periods_that_had_districts(chromium, units_app):
+    after, _ = open_page(chromium, units_app, "/?from=2026-01-01&to=2026-03-31")
+    assert "Huyện" not in after.locator("#ov-level").inner_text()
+    before, _ = open_page(chromium, units_app, "/?from=2025-01-01&to=2025-12-31")
+    assert "Huyện" in before.locator("#ov-level").inner_text()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_screenshots_of_both_views(chromium, units_app, size):
+    """Screenshots to look at (screenshots/tmp/, not committed); the pages must render without errors."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path in (("current", "/?from=2024-01-01&to=2026-06-30&unit=25459"),
+                       ("old", "/tre-han?from=2024-01-01&to=2025-06-30&units_as_of=2025-06-30&unit=72")):
+        page, errors = open_page(chromium, units_app, path, size)
+        page.screenshot(path=str(SHOTS / f"units-{name}-{size[0]}x{size[1]}.png"), full_page=True)
+        assert errors == []
