@@ -57,18 +57,23 @@ def open_page(chromium, app, path: str, size=(1366, 768)):
     return page, errors
 
 
+def svg_texts(page, selector: str) -> list[str]:
+    """The text of SVG elements (axis labels, annotations: not HTML, so no innerText)."""
+    return page.locator(selector).evaluate_all("els => els.map(e => e.textContent)")
+
+
 def test_a_split_communes_figures_say_estimate_and_the_trend_marks_the_reform(chromium, units_app):
     page, errors = open_page(chromium, units_app, "/?from=2025-01-01&to=2025-12-31&unit=25459")
     assert "ước tính" in page.locator("#estimate-note").inner_text()
     page.wait_for_selector("#overview-trend .annotation-text")
-    marks = [t.inner_text() for t in page.locator("#overview-trend .annotation-text").all()]
+    marks = svg_texts(page, "#overview-trend .annotation-text")
     assert "Sắp xếp ĐVHC 01/07/2025" in marks
     assert errors == []
     # the province total counts every dossier once: no estimate there
     province, _ = open_page(chromium, units_app, "/?from=2025-01-01&to=2025-12-31")
     assert province.locator("#estimate-note").count() == 0
     # the ranking names the split commune's successor with the mark
-    bars = " ".join(province.locator("#overview-units .ytick text").all_inner_texts())
+    bars = " ".join(svg_texts(province, "#overview-units .ytick text"))
     assert "Phường Tân Ninh (ước tính)" in bars
 
 
@@ -80,7 +85,9 @@ def test_the_switch_shows_the_old_units_and_keeps_it_in_the_url(chromium, units_
     assert "unit=" not in page.url  # a code means another unit in another list: back to the province
     page.wait_for_function("() => document.querySelector('#unit-breadcrumb').innerText.trim() === 'Tỉnh Tây Ninh'")
     # today's province appears as the old provinces it was made from
-    bars = " ".join(page.locator("#late-units .ytick text").all_inner_texts())
+    page.wait_for_function("() => [...document.querySelectorAll('#late-units .ytick text')]"
+                           ".some(e => e.textContent.includes('Tỉnh Tây Ninh'))")
+    bars = " ".join(svg_texts(page, "#late-units .ytick text"))
     assert "Tỉnh Tây Ninh" in bars
     page.go_back()
     page.wait_for_url(re.compile(r"unit=25459"))

@@ -96,7 +96,15 @@ def locate(con: duckdb.DuckDBPyConnection, code: str | None, view: View) -> Loca
         [view.list_id, view.list_id, code]).fetchone()
     if row is None:
         return None
-    return Located(view, code, tuple(row[0]), row[1], row[2])
+    return Located(view, code, tuple(row[0]), _distinct(con, view, row[1]), row[2])
+
+
+def _distinct(con: duckdb.DuckDBPyConnection, view: View, name: str) -> str:
+    """An old unit's name as shown beside today's: old Tây Ninh is "Tỉnh Tây Ninh (cũ)" under today's
+    Tỉnh Tây Ninh, so a breadcrumb never reads "Tỉnh Tây Ninh › Tỉnh Tây Ninh"."""
+    if view.is_current or name != _root(con, view).name:
+        return name
+    return f"{name} (cũ)"
 
 
 def find(con: duckdb.DuckDBPyConnection, code: str | None, view: View) -> Located:
@@ -143,10 +151,7 @@ def unit_names(con: duckdb.DuckDBPyConnection, codes: list[str], view: View) -> 
     """code → name in ``view`` for the given codes (the root by its current name; pseudo-units left out)."""
     rows = con.execute("select code, name from admin_units where list_id = ? and code in (select unnest(?::varchar[]))",
                        [view.list_id, codes]).fetchall()
-    names = dict(rows)
-    root = province_code(con)
-    if root in codes and not view.is_current:
-        names[root] = _root(con, view).name if root not in names else names[root]
+    names = {code: _distinct(con, view, name) for code, name in rows}
     return names
 
 
@@ -166,7 +171,8 @@ def tree(con: duckdb.DuckDBPyConnection, top: Located) -> list[tuple[str | None,
         "and a.code = v.code where v.view_list = ? and v.unit_list = ? and len(v.path) > ? "
         "and v.path[1:?] = ?::varchar[] order by array_to_string(v.path, '/')",
         [top.view.list_id, top.view.list_id, top.depth, top.depth, list(top.path)]).fetchall()
-    return [(top.code, top.name or "", top.depth)] + [tuple(r) for r in rows]
+    return [(top.code, top.name or "", top.depth)] + [(code, _distinct(con, top.view, name), depth)
+                                                      for code, name, depth in rows]
 
 
 def has_children(con: duckdb.DuckDBPyConnection, located: Located) -> bool:
