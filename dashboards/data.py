@@ -43,11 +43,15 @@ def reader() -> Reader:
     return _reader
 
 
+def _key(name: str, *key_parts: Any) -> str:
+    raw = repr((name, reader().version, local_now().date(), key_parts))
+    return "q:" + hashlib.sha1(raw.encode()).hexdigest()
+
+
 def _cached(name: str, compute: Callable[[], Any], *key_parts: Any) -> Any:
     """``compute()`` once per (name, data version, key parts); today's date is part of the key
     because the as-of instant of a period ending today moves."""
-    raw = repr((name, reader().version, local_now().date(), key_parts))
-    key = "q:" + hashlib.sha1(raw.encode()).hexdigest()
+    key = _key(name, *key_parts)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -143,6 +147,12 @@ def default_slice(preset: str = "year_to_date") -> Slice:
 
 
 def kpis(s: Slice) -> dict:
+    """The slice's figures; taken from its comparison when a page already asked for that (the cards), so a
+    page pays for each slice's scan once."""
+    scope = caller_scope()
+    compared = cache.get(_key("compare", scope.unit, s.key(), ()))
+    if compared is not None:
+        return compared.current
     return _ask("kpis", kpi.kpis, s)
 
 

@@ -1,7 +1,7 @@
 """``python -m etl``: load export files into the warehouse, by hand or from an inbox.
 
     python -m etl load [--db PATH] [--json] FILE...
-    python -m etl watch [--db PATH] [--inbox DIR] [--once]
+    python -m etl watch [--db PATH] [--inbox DIR] [--once [--settle SECONDS]]
     python -m etl schedule [--db PATH] [--inbox DIR]
     python -m etl quarantine [--db PATH] [--batch N] [--json]
     python -m etl history [--db PATH] [--json]
@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--inbox", type=Path, default=settings.inbox_dir)
         if name == "watch":
             sub.add_argument("--once", action="store_true", help="one pass, then exit")
+            sub.add_argument("--settle", type=float, default=settings.inbox_settle_seconds, metavar="SECONDS",
+                             help="a file must be unchanged this long before it is loaded (0: the copy is finished)")
     quarantine = commands.add_parser("quarantine", help="list quarantined rows with their reasons")
     quarantine.add_argument("--db", type=Path, default=settings.db_path)
     quarantine.add_argument("--batch", type=int)
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "load":
         return _load(args.db, args.files, as_json=args.json)
     if args.command == "watch" and args.once:
-        return _watch_once(args.db, args.inbox)
+        return _watch_once(args.db, args.inbox, args.settle)
     if args.command in ("watch", "schedule"):
         return _schedule(args.db, args.inbox, inbox_only=args.command == "watch")
     return _listing(args)
@@ -96,15 +98,19 @@ def _print_summary(report: LoadReport) -> None:
 
 
 
-def _watch_once(db: Path, inbox: Path) -> int:
-    from etl.inbox import process_inbox
+def _watch_once(db: Path, inbox: Path, settle_seconds: float) -> int:
+    from etl.inbox import process_inbox, waiting_files
 
-    run = process_inbox(db, inbox, settle_seconds=get_settings().inbox_settle_seconds)
+    run = process_inbox(db, inbox, settle_seconds=settle_seconds)
     if run.loaded:
         _print_summary(run.loaded)
     for refusal in run.refused:
         print(f"Từ chối {refusal.file}: {refusal.problem_vi} / Refused: {refusal.problem_en}", file=sys.stderr)
-    if not run.moved:
+    waiting = waiting_files(inbox, settle_seconds)
+    for path, seconds in waiting:
+        print(f"Đang chờ tệp {path.name} ổn định (còn {seconds:.0f} giây; --settle 0 nếu đã chép xong) / "
+              f"waiting for {path.name} to settle ({seconds:.0f} s left; --settle 0 if the copy is finished)")
+    if not run.moved and not waiting:
         print(f"Không có tệp mới trong {inbox} / nothing new in the inbox")
     return 0
 

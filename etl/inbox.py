@@ -32,12 +32,27 @@ class InboxRun:
     moved: list[Path] = field(default_factory=list)
 
 
+def _candidates(inbox: Path) -> list[Path]:
+    """Files an export job dropped: not hidden, not partial."""
+    return [p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")
+            and not p.name.endswith(IGNORED_SUFFIXES)]
+
+
 def settled_files(inbox: Path, settle_seconds: float) -> list[Path]:
     """Files ready to load (oldest first): not hidden, not partial, not modified for a while."""
     now = time.time()
-    files = [p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")
-             and not p.name.endswith(IGNORED_SUFFIXES) and now - p.stat().st_mtime >= settle_seconds]
+    files = [p for p in _candidates(inbox) if now - p.stat().st_mtime >= settle_seconds]
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def waiting_files(inbox: Path, settle_seconds: float) -> list[tuple[Path, float]]:
+    """Files still being written (changed within ``settle_seconds``) and how many seconds each still waits:
+    so "nothing new" is never said while a file sits there."""
+    if not inbox.is_dir():
+        return []
+    now = time.time()
+    return sorted(((p, settle_seconds - (now - p.stat().st_mtime)) for p in _candidates(inbox)
+                   if now - p.stat().st_mtime < settle_seconds), key=lambda item: item[0].name)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 
 from etl.load import load_files
 from tests.support import AppProcess
@@ -89,6 +90,7 @@ def test_the_switch_shows_the_old_units_and_keeps_it_in_the_url(chromium, units_
                            ".some(e => e.textContent.includes('Tỉnh Tây Ninh'))")
     bars = " ".join(svg_texts(page, "#late-units .ytick text"))
     assert "Tỉnh Tây Ninh" in bars
+    assert not page.locator("#late-table .ag-paging-panel").is_visible()  # two fields: nothing to page through
     page.go_back()
     page.wait_for_url(re.compile(r"unit=25459"))
     assert "units_as_of" not in page.url
@@ -111,3 +113,19 @@ def test_screenshots_of_both_views(chromium, units_app, size):
         page, errors = open_page(chromium, units_app, path, size)
         page.screenshot(path=str(SHOTS / f"units-{name}-{size[0]}x{size[1]}.png"), full_page=True)
         assert errors == []
+
+
+def test_the_api_takes_units_as_of_like_the_cli(units_app):
+    from tests.support import cli_kpi
+
+    args = {"from": "2024-01-01", "to": "2024-12-31", "unit": "25459"}
+    for extra, cli_extra in (({}, ()), ({"units_as_of": "2025-06-30"}, ("--units-as-of", "2025-06-30"))):
+        answer = requests.get(units_app.url + "/api/kpi", params=args | extra, headers=units_app.bearer, timeout=30)
+        assert answer.json() == cli_kpi(units_app.db, "--from", args["from"], "--to", args["to"], "--unit", "25459",
+                                        *cli_extra)
+    today, old = (requests.get(units_app.url + "/api/kpi", params=args | e, headers=units_app.bearer, timeout=30).json()
+                  for e in ({}, {"units_as_of": "2025-06-30"}))
+    assert today["received_new"] > old["received_new"]  # today's Tân Ninh holds more than old Phường 3
+    bad = requests.get(units_app.url + "/api/kpi", params=args | {"units_as_of": "30/06/2025"},
+                       headers=units_app.bearer, timeout=30)
+    assert bad.status_code == 400

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -65,8 +66,20 @@ def test_a_file_still_being_written_waits_for_the_next_run(tmp_path):
     shutil.copy(SAMPLES / "mot_cua_mau.csv", inbox / "fresh.csv")  # modified just now
     (inbox / "partial.csv.part").write_text("Mã hồ sơ\n", encoding="utf-8")
     result = watch_once(db, inbox)
-    assert "nothing new" in result.stdout
+    # it says which file waits and for how long, never "nothing new" while a file sits there
+    assert "nothing new" not in result.stdout
+    assert re.search(r"waiting for fresh\.csv to settle \([0-5] s left", result.stdout), result.stdout
+    assert "partial" not in result.stdout  # a partial download is not waited for
     assert (inbox / "fresh.csv").exists() and not db.exists()
+    # a person who knows the copy is finished says so
+    settled = run("-m", "etl", "watch", "--db", str(db), "--inbox", str(inbox), "--once", "--settle", "0")
+    assert "waiting" not in settled.stdout and not (inbox / "fresh.csv").exists() and db.exists()
+
+
+def test_an_empty_inbox_says_nothing_new(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    assert "nothing new" in watch_once(tmp_path / "wh.duckdb", inbox).stdout
 
 
 def test_quarantine_listing_keeps_original_values(tmp_path):

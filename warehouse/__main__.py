@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         for key in KPI_KEYS:
             value = number(figures[key]) if key in COUNT_KEYS else percent(figures[key])
             print(f"{kpi_label(key):<40} {value:>12}   {key}")
+        if figures["estimated_dossiers"]:
+            print(f"ước tính / estimate: {number(figures['estimated_dossiers'])} hồ sơ của xã cũ bị chia tách, tính vào "
+                  "đơn vị này theo quy tắc / dossiers of split old communes counted here by rule")
     return 0
 
 

@@ -99,10 +99,10 @@ def locate(con: duckdb.DuckDBPyConnection, code: str | None, view: View) -> Loca
     return Located(view, code, tuple(row[0]), _distinct(con, view, row[1]), row[2])
 
 
-def _distinct(con: duckdb.DuckDBPyConnection, view: View, name: str) -> str:
+def _distinct(con: duckdb.DuckDBPyConnection, view: View, name: str, root_name: str | None = None) -> str:
     """An old unit's name as shown beside today's: old Tây Ninh is "Tỉnh Tây Ninh (cũ)" under today's
     Tỉnh Tây Ninh, so a breadcrumb never reads "Tỉnh Tây Ninh › Tỉnh Tây Ninh"."""
-    if view.is_current or name != _root(con, view).name:
+    if view.is_current or name != (root_name or _root(con, view).name):
         return name
     return f"{name} (cũ)"
 
@@ -151,8 +151,8 @@ def unit_names(con: duckdb.DuckDBPyConnection, codes: list[str], view: View) -> 
     """code → name in ``view`` for the given codes (the root by its current name; pseudo-units left out)."""
     rows = con.execute("select code, name from admin_units where list_id = ? and code in (select unnest(?::varchar[]))",
                        [view.list_id, codes]).fetchall()
-    names = {code: _distinct(con, view, name) for code, name in rows}
-    return names
+    root_name = None if view.is_current else _root(con, view).name
+    return {code: _distinct(con, view, name, root_name) for code, name in rows}
 
 
 def path_of(con: duckdb.DuckDBPyConnection, located: Located) -> list[tuple[str | None, str]]:
@@ -171,7 +171,8 @@ def tree(con: duckdb.DuckDBPyConnection, top: Located) -> list[tuple[str | None,
         "and a.code = v.code where v.view_list = ? and v.unit_list = ? and len(v.path) > ? "
         "and v.path[1:?] = ?::varchar[] order by array_to_string(v.path, '/')",
         [top.view.list_id, top.view.list_id, top.depth, top.depth, list(top.path)]).fetchall()
-    return [(top.code, top.name or "", top.depth)] + [(code, _distinct(con, top.view, name), depth)
+    root_name = None if top.view.is_current else _root(con, top.view).name
+    return [(top.code, top.name or "", top.depth)] + [(code, _distinct(con, top.view, name, root_name), depth)
                                                       for code, name, depth in rows]
 
 

@@ -68,11 +68,14 @@ def grid(grid_id: str, rows: list[dict], columns: list[tuple], lang: str, *,
     """``columns`` are (field, label key in common.labels.UI[, extra column options]).
 
     ``compact`` keeps one line per row (long text ends in … and shows whole on hover), for lists
-    of many dossiers."""
+    of many dossiers. The pager shows only when the rows do not fit one page: a table of five rows
+    has nothing to page through."""
+    paging = _paging(page_size, lang) if len(rows) > page_size else {
+        "pagination": False, "localeText": AG_GRID_VI if lang == "vi" else {}}
     return dag.AgGrid(
         id=grid_id, rowData=rows, columnDefs=column_defs(columns, lang, compact),
         defaultColDef=_default_column(compact, filters=True),
-        dashGridOptions=_paging(page_size, lang) | {"domLayout": "autoHeight"},
+        dashGridOptions=paging | {"domLayout": "autoHeight"},
         csvExportParams={"fileName": file_name},
         style={} if height == "auto" else {"height": height},
     )

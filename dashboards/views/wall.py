@@ -37,11 +37,13 @@ def month_slices(unit: str | None) -> tuple[Slice, Slice]:
 def style_dark(fig: go.Figure, font_px: int) -> go.Figure:
     """The control-room look: transparent background, light text, sizes that follow the screen."""
     fig.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      font=dict(color="#e6edf3", size=font_px), legend=dict(font=dict(size=font_px)),
+                      font=dict(color="#e6edf3", size=font_px),
+                      legend=dict(font=dict(size=font_px), itemwidth=max(30, font_px * 2)),
                       margin=dict(l=8, r=font_px * 3, t=font_px * 2, b=8), autosize=True, height=None)
     fig.update_xaxes(gridcolor="#30363d", linecolor="#30363d", tickfont=dict(size=font_px))
     fig.update_yaxes(gridcolor="#30363d", linecolor="#30363d", tickfont=dict(size=font_px))
     fig.update_traces(textfont_size=font_px, selector=dict(type="bar"))
+    fig.update_annotations(font_size=round(font_px * 0.85))  # the reform marker and notes, read from afar too
     # lines and markers grow with the screen too, to stay visible across the room
     fig.update_traces(line_width=max(3, font_px / 5), marker_size=max(7, font_px / 2.5), selector=dict(type="scatter"))
     return fig
