@@ -185,6 +185,11 @@ def unit_name(code: str) -> str | None:
     return _cached("unit_name", lookup, code)
 
 
+def in_todays_list(code: str) -> bool:
+    """Whether ``code`` is a unit of today's list (an account on an old-only code works in the old view)."""
+    return _cached("in_todays_list", lambda: units.locate(reader().cursor(), code, views()[-1]) is not None, code)
+
+
 def old_code_note(code: str) -> str | None:
     """The warning for an account scoped to a code that today's unit list lacks (None otherwise)."""
     def note() -> str | None:

@@ -12,7 +12,9 @@ from dashboards import create_app
 
 from warehouse import reference
 
-reference.configured()  # a bad unit list or assignment file stops the workers at start, naming the line
+# A bad unit list or assignment file stops the workers at start, naming the line; a changed one is applied
+# before serving (the store's write lock serialises the workers; later ones find it done).
+reference.bring_up_to_date(get_settings().db_path)
 announce_first_admin(AccessStore.beside(get_settings().db_path))  # into gunicorn's log, by one worker only
 app = create_app(get_settings().db_path)
 server = app.server

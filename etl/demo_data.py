@@ -27,10 +27,10 @@ The province as it really was. Today's Tây Ninh (80 in the 2025 list) was made 
   share of the province runs on across the date. Its commune-level volume still
   rises in July 2025 by the procedures it took over from the district, as real
   communes' did;
-- dossiers still open on 30 June 2025 are carried across: same id and dates, and
-  in their later states the code of the new commune that succeeds their old one
-  (the conversion row whose new code is the old code, else the first row), or 80
-  at Tỉnh level for district- and province-coded ones;
+- dossiers still open on 30 June 2025 are carried across: same id, dates and unit
+  code (read, as every code, in the list in force on the received date, so they
+  count in the old unit's successor today and where they were received in the
+  old units' view), handled from then on by the agency that took the work over;
 - an old system keeps running for a while: in July–September 2025 some communes
   send a small share of their dossiers with an old commune code the 2025 list
   lacks, and a handful of province-level dossiers still say 72 (LATE_CODES);
@@ -1002,17 +1002,17 @@ def _late_codes(cat: _Catalogue, month: date, seed: int, slot: np.ndarray, level
 
 
 def _carried_across(cat: _Catalogue, dossiers: pl.DataFrame) -> pl.DataFrame:
-    """Dossiers open on the eve of REFORM as the systems carried them across: same id and dates, new units.
+    """Dossiers open on the eve of REFORM as the systems carried them across: same id, dates and unit code,
+    a new handler.
 
-    A commune-coded dossier moves to its old commune's successor, a district- or
-    province-coded one to the new province at Tỉnh level; the agency becomes the
-    one that took the work over (_agency).
+    The unit code stays the one the dossier was received with: a code is read in the list in force on the
+    received date (KPI.md), so re-coding it with a new code would make a reused code (80, 25459) name an
+    old unit it never belonged to in the old units' view. Its agency becomes the one that took the work
+    over (_agency) and a district-level dossier is handled at Tỉnh level from then on.
     """
-    proc, home, slot, level, agency = (dossiers[c].to_numpy() for c in ("proc", "home", "slot", "level", "agency"))
+    proc, home, level, agency = (dossiers[c].to_numpy() for c in ("proc", "home", "level", "agency"))
     old = ~cat.unit_new[home]
     return dossiers.with_columns(
-        pl.Series("home", cat.successor[home], dtype=pl.Int32),
-        pl.Series("slot", cat.successor[slot], dtype=pl.Int32),
         pl.Series("level", np.where(level == XA, XA, TINH), dtype=pl.Int8),
         pl.Series("agency", np.where(old, cat.carried_agency_of[proc, home], agency), dtype=pl.Int32),
     )

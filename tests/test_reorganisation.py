@@ -157,6 +157,7 @@ def test_a_province_assignment_file_moves_a_split_commune(warehouse, tmp_path):
     (f"{THAI_BINH},25480", "not a successor"),
     ("99999,25459", "not a unit"),
     (f"{THAI_BINH},25459\n{THAI_BINH},25585", "assigned twice"),
+    (f"{THAI_BINH},25459\n\n{THAI_BINH},25585", "line 4"),  # a blank line still counts as a line
 ])
 def test_a_bad_assignment_file_stops_the_app_naming_the_line(tmp_path, line, message):
     bad = assignment(tmp_path, line.split("\n"))

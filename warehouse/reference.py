@@ -85,6 +85,18 @@ def _read_csv(path: Path) -> list[dict]:
         raise ReferenceError(f"{path}: cannot be read ({exc})") from exc
 
 
+def _read_csv_lines(path: Path) -> list[tuple[int, dict]]:
+    """(line number in the file, row) of an ``old_code,new_code`` file, blank lines skipped but counted."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not {"old_code", "new_code"} <= set(reader.fieldnames or ()):
+                raise ReferenceError(f"{path.name}, line 1: the header must be old_code,new_code")
+            return [(reader.line_num, row) for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ReferenceError(f"{path}: cannot be read ({exc})") from exc
+
+
 def _code(text: str | None) -> str:
     return (text or "").strip()
 
@@ -148,10 +160,8 @@ def _read_assignment(path: Path, lists: list[UnitList], units, changes) -> dict[
     for row in changes.get((old_list, new_list), []):
         successors[_code(row["old_code"])].add(_code(row["new_code"]))
     chosen: dict[str, str] = {}
-    rows = _read_csv(path)
-    if rows and not {"old_code", "new_code"} <= set(rows[0]):
-        raise ReferenceError(f"{path}: line 1 must be the header old_code,new_code")
-    for line, row in enumerate(rows, start=2):
+    rows = _read_csv_lines(path)
+    for line, row in rows:
         old, new = _code(row.get("old_code")), _code(row.get("new_code"))
         where = f"{path.name}, line {line}"
         if old not in units.get(old_list, {}):
@@ -414,6 +424,9 @@ def bring_up_to_date(db) -> bool:
     store = Store(db)
     if not store.exists() or stored_digest(Reader(store).cursor()) == ref.digest:
         return False
+    with store.lock():  # another process (a gunicorn worker) may have done it meanwhile
+        if stored_digest(Reader(store).cursor()) == ref.digest:
+            return False
     with store.writer():
         pass  # the writer migrates: the unit tables are reseeded and the dossier mart rebuilt
     return True

@@ -86,8 +86,11 @@ def locate(con: duckdb.DuckDBPyConnection, code: str | None, view: View) -> Loca
     if code is None:
         return _root(con, view)
     if code in PSEUDO_UNITS:
+        from common.labels import label
+
         root = province_code(con)
-        return Located(view, code, (root, code), None, "pseudo")
+        return Located(view, code, (root, code), label("unknown_unit" if code == UNKNOWN_UNIT else "new_units"),
+                       "pseudo")
     if view.is_current and code == province_code(con):
         return _root(con, view)
     row = con.execute(
@@ -157,10 +160,13 @@ def unit_names(con: duckdb.DuckDBPyConnection, codes: list[str], view: View) -> 
 
 def path_of(con: duckdb.DuckDBPyConnection, located: Located) -> list[tuple[str | None, str]]:
     """(code, name) from the province down to ``located``; the province's code is None (the root)."""
+    from common.labels import label
+
     steps: list[tuple[str | None, str]] = [(None, _root(con, located.view).name)]
     below = list(located.path[1:])
     names = unit_names(con, [c for c in below if c not in PSEUDO_UNITS], located.view)
-    return steps + [(c, names.get(c, c)) for c in below]
+    words = {UNKNOWN_UNIT: label("unknown_unit"), NEW_UNITS: label("new_units")}
+    return steps + [(c, names.get(c) or words.get(c, c)) for c in below]
 
 
 def tree(con: duckdb.DuckDBPyConnection, top: Located) -> list[tuple[str | None, str, int]]:
@@ -217,8 +223,14 @@ def old_code_note(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
     """For an account scoped to a code today's list lacks: the warning shown at log-in and in ``user list``
     (the account keeps working, in the old units' view). None when the code is a unit of today's list."""
     current = views(con)[-1]
-    if locate(con, code, current) is not None:
-        return None
+    today = locate(con, code, current)
+    if today is not None:
+        before = [(v, name) for v, name in other_meanings(con, code, current) if name != today.name]
+        if not before:
+            return None
+        view, name = before[0]
+        return (f"Mã {code} là {name} theo {view.name}, nay là {today.name}: tài khoản thấy {today.name} "
+                f"(cả các xã cũ hợp thành) / code {code} was {name} before; the account now sees {today.name}")
     located = find(con, code, current)
     return (f"Mã {code} ({located.name}) thuộc {located.view.name}: tài khoản chỉ thấy số liệu theo đơn vị cũ; "
             f"hãy gán mã đơn vị hiện hành / unit {code} is from an earlier unit list: this account sees only "

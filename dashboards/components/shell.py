@@ -52,7 +52,7 @@ def render_navbar(pathname: str | None, search: str | None):
     if data.is_simulated():
         notices.append(dbc.Badge(label("simulated", lang), color="warning", text_color="dark",
                                  className="simulated-badge", id="shell-simulated"))
-    if principal.unit and (note := data.old_code_note(principal.unit)):
+    if principal.unit and not data.in_todays_list(principal.unit) and (note := data.old_code_note(principal.unit)):
         # an account still scoped to an old code (a district) works in the old units; say so from the first page
         notices.append(dbc.Badge(label("old_unit_account", lang), color="danger", className="old-unit-badge",
                                  id="shell-old-unit", title=note))

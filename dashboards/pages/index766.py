@@ -22,7 +22,9 @@ dash.register_page(__name__, path="/chi-so-766", name="Chỉ số 766", title_en
 
 
 def units_figure(s, lang: str) -> go.Figure:
-    rows = [r for r in data.index766_by_unit(s) if r["group_key"] != data.located(s).path[-1]]
+    here = data.located(s)
+    itself = here.path[-1] if here.code is not None or here.view.is_current else None  # old 80 is Long An
+    rows = [r for r in data.index766_by_unit(s) if r["group_key"] != itself]
     if not rows:
         return empty_figure(lang)
     names = unit_labels(rows, s, lang)
