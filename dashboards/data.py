@@ -15,6 +15,8 @@ from typing import Any
 
 from flask_caching import Cache
 
+from common import formats
+from common.labels import label
 from common.periods import months_ending, preset_range
 from common.settings import get_settings
 from warehouse import catalog, kpi, units
@@ -218,9 +220,6 @@ def unit_levels(s: Slice) -> set[str]:
 
 def reform_marks(lang: str) -> list[tuple[date, str]]:
     """(date, caption) of every unit list's start: trend charts mark where units were reorganised."""
-    from common import formats
-    from common.labels import label
-
     return [(v.valid_from, label("reform_marker", lang).format(date=formats.day(v.valid_from, lang)))
             for v in views() if v.valid_from]
 

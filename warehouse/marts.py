@@ -27,6 +27,8 @@ DATA_CHECKS: dict[str, str] = {
         "select count(*) - count(distinct dossier_id) from fct_dossiers",
     "end on or after received":
         "select count(*) from fct_dossiers where end_date < received_date",
+    "every dossier placed in a unit (or the unknown bucket)":
+        "select count(*) from fct_dossiers where unit_ref is null",
     "every counted dossier has an outcome once resolved":
         "select count(*) from fct_dossiers where end_at is not null and outcome is null",
 }

@@ -351,7 +351,8 @@ def _place(ref: Reference, view: UnitList, ul: UnitList, code: str, own, landing
         if landed is None:
             return None
         new_path, new_estimate = landed
-        estimated = min(e for e in (estimated, new_estimate) if e is not None) if (estimated or new_estimate) else None
+        estimates = [e for e in (estimated, new_estimate) if e is not None]
+        estimated = min(estimates) if estimates else None
         path = new_path
     if view.seq == ref.current.seq:
         return (path, estimated) if path and path[0] == root else None

@@ -41,11 +41,11 @@ class Scope:
         """The scope's own unit, where its pages start (the province for everything)."""
         return units.find(con, self.unit, units.view_on(con, None))
 
-    def covers(self, con: duckdb.DuckDBPyConnection, located: units.Located) -> bool:
+    def covers(self, con: duckdb.DuckDBPyConnection, located: units.Located, home: units.Located | None = None) -> bool:
         """True when ``located`` is this scope's unit or lies below it, in the same view."""
         if self.unit is None:
             return True
-        home = self.home(con)
+        home = home or self.home(con)
         return located.view == home.view and located.path[:home.depth] == home.path
 
     def narrow(self, con: duckdb.DuckDBPyConnection, r: Resolved) -> Resolved:
@@ -56,6 +56,6 @@ class Scope:
         home = self.home(con)
         if r.slice.unit is None:
             return Resolved(replace(r.slice, unit=home.code, units_as_of=home.view.as_of), home)
-        if not self.covers(con, r.unit):
+        if not self.covers(con, r.unit, home):
             raise OutOfScope(f"unit {r.slice.unit!r} is outside this account's scope ({self.unit})")
         return r

@@ -18,9 +18,6 @@ import duckdb
 from warehouse.reference import NEW_UNITS, PSEUDO_UNITS, UNKNOWN_UNIT
 from warehouse.slice import Slice
 
-__all__ = ["NEW_UNITS", "UNKNOWN_UNIT", "View", "Located", "Resolved"]
-
-
 @dataclass(frozen=True)
 class View:
     list_id: str
@@ -59,6 +56,13 @@ def province_code(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute("select path[1] from unit_views where unit_ref = '_unknown' limit 1").fetchone()[0]
 
 
+def pseudo_name(code: str) -> str | None:
+    """The words for a pseudo-unit (unknown code; coded in newer units), None for a real unit."""
+    from common.labels import label
+
+    return {UNKNOWN_UNIT: label("unknown_unit"), NEW_UNITS: label("new_units")}.get(code)
+
+
 @dataclass(frozen=True)
 class Located:
     """A unit in a view: ``code`` None is the province (the root)."""
@@ -86,11 +90,7 @@ def locate(con: duckdb.DuckDBPyConnection, code: str | None, view: View) -> Loca
     if code is None:
         return _root(con, view)
     if code in PSEUDO_UNITS:
-        from common.labels import label
-
-        root = province_code(con)
-        return Located(view, code, (root, code), label("unknown_unit" if code == UNKNOWN_UNIT else "new_units"),
-                       "pseudo")
+        return Located(view, code, (province_code(con), code), pseudo_name(code), "pseudo")
     if view.is_current and code == province_code(con):
         return _root(con, view)
     row = con.execute(
@@ -160,13 +160,10 @@ def unit_names(con: duckdb.DuckDBPyConnection, codes: list[str], view: View) -> 
 
 def path_of(con: duckdb.DuckDBPyConnection, located: Located) -> list[tuple[str | None, str]]:
     """(code, name) from the province down to ``located``; the province's code is None (the root)."""
-    from common.labels import label
-
     steps: list[tuple[str | None, str]] = [(None, _root(con, located.view).name)]
     below = list(located.path[1:])
     names = unit_names(con, [c for c in below if c not in PSEUDO_UNITS], located.view)
-    words = {UNKNOWN_UNIT: label("unknown_unit"), NEW_UNITS: label("new_units")}
-    return steps + [(c, names.get(c) or words.get(c, c)) for c in below]
+    return steps + [(c, names.get(c) or pseudo_name(c) or c) for c in below]
 
 
 def tree(con: duckdb.DuckDBPyConnection, top: Located) -> list[tuple[str | None, str, int]]:

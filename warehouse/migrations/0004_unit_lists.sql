@@ -48,37 +48,10 @@ create table unit_views (
     unit_name      varchar              -- the name, in the view's list, of the unit at the end of the path
 );
 
--- The dossier mart: its unit is now (the list its code was read in, the code).
-drop table fct_dossiers;
-create table fct_dossiers (
-    dossier_id      varchar not null,
-    procedure_code  varchar,
-    procedure_name  varchar,
-    field_code      varchar,
-    field           varchar,
-    agency          varchar,
-    handling_level  varchar,
-    unit_code       varchar,
-    unit_list       varchar,            -- the list the code was read in; null when in no list of the province
-    unit_ref        varchar not null,   -- unit_list:code, or '_unknown'
-    channel         tinyint not null,
-    is_online       boolean not null,
-    service_level   tinyint,
-    received_at     timestamp not null,
-    received_date   date not null,
-    due_at          timestamp,
-    end_at          timestamp,
-    end_date        date,
-    status          tinyint not null,
-    outcome         varchar,            -- early / on_time / late; null while pending
-    fee             bigint not null,
-    has_fee         boolean not null,
-    paid_online     boolean not null,
-    paid_cashless   boolean not null,
-    digitised       boolean not null,
-    rating          tinyint,
-    batch_id        integer not null,
-    file_id         integer not null,
-    row_number      bigint not null
-);
+-- The dossier mart: its unit is now (the list its code was read in, the code); rebuilt by the next refresh.
+delete from fct_dossiers;
+alter table fct_dossiers drop column unit_known;
+alter table fct_dossiers drop column unit_path;
+alter table fct_dossiers add column unit_list varchar;   -- the list the code was read in; null when in no list
+alter table fct_dossiers add column unit_ref varchar;    -- unit_list:code, or '_unknown'
 drop table if exists model_hashes;  -- the dossier mart is rebuilt
