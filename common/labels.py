@@ -24,6 +24,14 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
     "online_payment_rate": ("Tỷ lệ thanh toán trực tuyến", "Online payment rate"),
     "digitised_rate": ("Tỷ lệ số hóa hồ sơ", "Digitisation rate"),
     "satisfaction_rate": ("Tỷ lệ hài lòng", "Satisfaction rate"),
+    # KPI.md "Service catalogue"
+    "procedures_total": ("Tổng số TTHC", "Procedures"),
+    "procedures_full_online": ("TTHC cung cấp DVCTT toàn trình", "Fully online procedures"),
+    "procedures_partly_online": ("TTHC cung cấp DVCTT một phần", "Partly online procedures"),
+    "procedures_online": ("TTHC cung cấp DVCTT", "Procedures offered online"),
+    "procedures_with_dossiers": ("TTHC phát sinh hồ sơ", "Procedures with dossiers"),
+    "online_procedures_with_online_dossiers": ("DVCTT phát sinh hồ sơ trực tuyến",
+                                               "Online services used online"),
 }
 
 # Short labels for cards and chart axes.

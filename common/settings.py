@@ -54,16 +54,24 @@ class Targets(BaseSettings):
 
 
 class Criterion766(BaseSettings):
-    """One scored criterion of Decision 766/QĐ-TTg: maximum points and the target rate."""
+    """One item of the Decision 766/QĐ-TTg estimate (KPI.md): maximum points, the rate that earns them all
+    (None for an item the exports cannot compute) and, optionally, the handling levels it applies to (an
+    item that does not apply at a unit's level gets full marks by rule)."""
 
     pmax: float
-    target: float
+    target: float | None = None
+    applies_to: tuple[str, ...] | None = None
 
 
-def _criteria_766() -> dict[str, Criterion766]:
-    return {"2.1": Criterion766(pmax=20, target=1.0), "3.3": Criterion766(pmax=6, target=0.5),
-            "3.6": Criterion766(pmax=6, target=0.8), "4.2": Criterion766(pmax=4, target=0.8),
-            "5.4": Criterion766(pmax=6, target=0.9)}
+def default_criteria_766() -> dict[str, Criterion766]:
+    """KPI.md's table: six groups, 100 points."""
+    c = Criterion766
+    return {"1.1": c(pmax=6), "1.2": c(pmax=12),
+            "2.1": c(pmax=20, target=1.0),
+            "3.1": c(pmax=2, target=0.8), "3.2": c(pmax=4, target=1.0), "3.3": c(pmax=6, target=0.5),
+            "4.1": c(pmax=6, target=1.0), "4.2": c(pmax=4),
+            "5.1": c(pmax=4, target=0.8), "5.2": c(pmax=18),
+            "6.1": c(pmax=6, target=0.9), "6.2": c(pmax=6), "6.3": c(pmax=6)}
 
 
 class Settings(BaseSettings):
@@ -126,7 +134,7 @@ class Settings(BaseSettings):
     login_max_failures_address: int = 20
     province_name: str = "Tây Ninh"
     targets: Targets = Field(default_factory=Targets)
-    criteria_766: dict[str, Criterion766] = Field(default_factory=_criteria_766)
+    criteria_766: dict[str, Criterion766] = Field(default_factory=default_criteria_766)
 
 
 @lru_cache(maxsize=1)

@@ -41,8 +41,35 @@ TABULAR_COLUMNS: tuple[Column, ...] = (
     Column("rating", ("Mức độ hài lòng", "muc_do_hai_long")),
 )
 
+# Shape C (the service catalogue, CSV / XLSX): a file with these required columns and no "Mã hồ sơ".
+CATALOGUE_COLUMNS: tuple[Column, ...] = (
+    Column("procedure_code", ("Mã TTHC", "ma_tthc"), required=True),
+    Column("procedure_name", ("Tên TTHC", "ten_tthc"), required=True),
+    Column("field", ("Lĩnh vực", "linh_vuc"), required=True),
+    Column("levels", ("Cấp thực hiện", "cap_thuc_hien"), required=True),
+    Column("online_level", ("Mức độ DVC", "muc_do")),
+    Column("agency", ("Cơ quan thực hiện", "co_quan")),
+    Column("duration", ("Thời hạn giải quyết", "thoi_han")),
+    Column("fee", ("Phí, lệ phí", "le_phi")),
+    Column("pays_online", ("Thanh toán trực tuyến", "thanh_toan_truc_tuyen")),
+    Column("valid_from", ("Ngày hiệu lực", "ngay_hieu_luc")),
+    Column("repealed_from", ("Ngày bãi bỏ", "ngay_bai_bo")),
+)
+
 COLUMN_BY_NAME = {c.name: c for c in TABULAR_COLUMNS}
-HEADER_KEYS: dict[str, str] = {match_key(h): c.name for c in TABULAR_COLUMNS for h in c.headers}
+
+
+def header_keys(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Matched header (``etl.text.match_key``) → canonical column, for one shape."""
+    return {match_key(h): c.name for c in columns for h in c.headers}
+
+
+HEADER_KEYS: dict[str, str] = header_keys(TABULAR_COLUMNS)
+CATALOGUE_HEADER_KEYS: dict[str, str] = header_keys(CATALOGUE_COLUMNS)
+# Headers only a catalogue has: a file with one of them and no "Mã hồ sơ" is read as a catalogue, so a
+# catalogue missing a required column is refused as a catalogue (naming that column).
+CATALOGUE_ONLY_KEYS = frozenset(CATALOGUE_HEADER_KEYS) - frozenset(HEADER_KEYS)
+CATALOGUE_CANONICAL = tuple(c.name for c in CATALOGUE_COLUMNS)
 
 # Canonical string columns every reader produces (before typing); field_code and
 # paid_online come only from shape B and are blank in shape A.
@@ -96,4 +123,15 @@ PAYMENT_METHODS: dict[str, str] = _keys({
 DIGITISED: dict[str, bool] = _keys({"Có": True, "1": True, "x": True, "Không": False, "0": False, "": False})
 RATINGS: dict[str, int] = _keys({"Rất hài lòng": 3, "Hài lòng": 2, "Không hài lòng": 1})
 HANDLING_LEVELS: dict[str, str] = _keys({"Tỉnh": "Tỉnh", "Huyện": "Huyện", "Xã": "Xã"})
+# A catalogue's "Cấp thực hiện": one or more levels, separated by , ; or /, each also as "Cấp tỉnh".
+CATALOGUE_LEVELS: dict[str, str] = HANDLING_LEVELS | _keys({
+    "Cấp tỉnh": "Tỉnh", "Cấp huyện": "Huyện", "Cấp xã": "Xã", "Tỉnh/Thành phố": "Tỉnh",
+})
+LEVEL_SEPARATORS = r"[,;/]"
+# A catalogue's "Mức độ DVC": 4 fully online, 3 partly online, 2 information only (not online); blank = not
+# online. Legacy digits as in shape A; "Mức độ 4" as older catalogues print it.
+CATALOGUE_ONLINE_LEVELS: dict[str, int] = SERVICE_LEVELS | _keys({
+    "Cung cấp thông tin": 2, "Mức độ 4": 4, "Mức độ 3": 3, "Mức độ 2": 2, "Mức độ 1": 2, "1": 2,
+    "DVC trực tuyến toàn trình": 4, "DVC trực tuyến một phần": 3,
+})
 PAID_ONLINE: dict[str, bool] = _keys({"0": False, "1": True, "2": True, "": False})

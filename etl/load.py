@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl.readers import RaggedRows, inspect_file, read_export
+from etl.readers import CATALOGUE, DOSSIERS, RaggedRows, content_of, inspect_file, read_export
 from etl.validate import Validated, validate
+from etl.validate_catalogue import validate_catalogue
 from warehouse.failpoints import failpoint
 from warehouse.marts import failed_checks, rebuild_dossiers
 from warehouse.slice import local_now
@@ -31,6 +32,7 @@ class FileReport:
     file: str
     shape: str
     sha256: str
+    content: str = DOSSIERS  # or "catalogue" (DATA-CONTRACT.md shape C)
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -45,6 +47,7 @@ class LoadReport:
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
+    procedures_loaded: int   # catalogue rows loaded (their count is also in rows_loaded)
     files: list[FileReport]
     batch_id: int | None
     duration_s: float
@@ -80,6 +83,7 @@ def load_files(db: Path | str, paths: Sequence[Path | str], *, progress: Progres
         rows_read=sum(r.rows_read for r in reports),
         rows_loaded=sum(r.rows_loaded for r in reports),
         rows_quarantined=sum(r.rows_quarantined for r in reports),
+        procedures_loaded=sum(r.rows_loaded for r in reports if r.content == CATALOGUE),
         files=reports, batch_id=batch_id, duration_s=round(time.perf_counter() - started, 3),
     )
 
@@ -96,18 +100,19 @@ def _load_file(con: duckdb.DuckDBPyConnection, batch_id: int, seq: int, fact, pr
         report.skipped = f"already_loaded_in_batch_{earlier[0]}"
         return report
     file_id = _next_id(con, "load_files", "file_id")
-    con.execute("insert into load_files values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
+    con.execute("insert into load_files values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'dossiers')",
                 [file_id, batch_id, seq, fact.path.name, str(fact.path.absolute()), fact.sha256, fact.shape])
     try:
         _load_chunks(con, batch_id, file_id, seq, read_export(fact), report, progress)
     except RaggedRows as ragged:  # some records have extra cells: start the file again, flagging them
-        for table in ("dossier_rows", "quarantined_rows", "load_warnings"):
+        for table in ("dossier_rows", "procedure_rows", "quarantined_rows", "load_warnings"):
             con.execute(f"delete from {table} where file_id = ?", [file_id])
         report.rows_read = report.rows_loaded = report.rows_quarantined = 0
         report.warnings.clear()
         _load_chunks(con, batch_id, file_id, seq, read_export(fact, ragged=ragged.records), report, progress)
-    con.execute("update load_files set rows_read = ?, rows_loaded = ?, rows_quarantined = ? where file_id = ?",
-                [report.rows_read, report.rows_loaded, report.rows_quarantined, file_id])
+    con.execute("update load_files set rows_read = ?, rows_loaded = ?, rows_quarantined = ?, content = ? "
+                "where file_id = ?",
+                [report.rows_read, report.rows_loaded, report.rows_quarantined, report.content, file_id])
     return report
 
 
@@ -116,7 +121,9 @@ def validated_ahead(chunks: Iterator[pl.DataFrame]) -> Iterator[tuple[int, Valid
     while DuckDB inserts the current one: the two engines overlap instead of taking turns."""
     def next_result() -> tuple[int, Validated] | None:
         chunk = next(chunks, None)
-        return None if chunk is None else (chunk.height, validate(chunk))
+        if chunk is None:
+            return None
+        return chunk.height, (validate(chunk) if content_of(chunk) == DOSSIERS else validate_catalogue(chunk))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-read") as pool:
         future = pool.submit(next_result)
@@ -129,7 +136,9 @@ def _load_chunks(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, se
                  chunks: Iterator[pl.DataFrame], report: FileReport, progress: Progress | None) -> None:
     """Validate and insert each chunk of one file, counting every row read."""
     for rows_read, result in validated_ahead(chunks):
-        _insert_chunk(con, batch_id, file_id, seq, result.loaded, result.quarantined)
+        report.content = DOSSIERS if "dossier_id" in result.loaded.columns else CATALOGUE
+        _insert_chunk(con, batch_id, file_id, seq, result.loaded, result.quarantined,
+                      "dossier_rows" if report.content == DOSSIERS else "procedure_rows")
         for kind, row_number, detail in result.warnings:
             con.execute("insert into load_warnings values (?, ?, ?, ?, ?)",
                         [batch_id, file_id, row_number, kind, detail])
@@ -143,10 +152,10 @@ def _load_chunks(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, se
 
 
 def _insert_chunk(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, seq: int,
-                  loaded: pl.DataFrame, quarantined: pl.DataFrame) -> None:
+                  loaded: pl.DataFrame, quarantined: pl.DataFrame, table: str) -> None:
     lineage = [batch_id, file_id, seq]
     con.register("chunk_loaded", loaded)
-    con.execute("insert into dossier_rows by name "
+    con.execute(f"insert into {table} by name "
                 "select ? as batch_id, ? as file_id, ? as file_seq, * from chunk_loaded", lineage)
     con.unregister("chunk_loaded")
     con.register("chunk_quarantined", quarantined)
@@ -182,6 +191,23 @@ select batch_id, file_id, max(row_number), 'duplicate_in_file',
        || max(row_number) || ') / dossier id repeated in the file, the last row wins'
 from dossier_rows where batch_id = $batch_id
 group by batch_id, file_id, dossier_id having count(*) > 1
+union all
+-- the same procedure twice in one catalogue: the later row wins
+select batch_id, file_id, max(row_number), 'duplicate_in_file',
+       'Mã TTHC ' || procedure_code || ' xuất hiện ' || count(*) || ' lần trong danh mục; dùng dòng sau cùng ('
+       || max(row_number) || ') / procedure code repeated in the catalogue, the last row wins'
+from procedure_rows where batch_id = $batch_id
+group by batch_id, file_id, procedure_code having count(*) > 1
+union all
+-- dossiers of this batch whose procedure the catalogue does not list (once there is a catalogue)
+select $batch_id, min(file_id), min(row_number), 'procedure_not_in_catalogue',
+       count(*) || ' hồ sơ thuộc ' || count(distinct procedure_code) || ' mã TTHC không có trong danh mục TTHC (ví dụ '
+       || min(procedure_code) || ') / dossiers whose procedure code is not in the service catalogue'
+from dossier_rows r
+where batch_id = $batch_id and procedure_code is not null
+  and exists (select 1 from procedure_rows)
+  and not exists (select 1 from procedure_rows p where p.procedure_code = r.procedure_code)
+having count(*) > 0
 union all
 -- unit codes in no list of the province count under "unknown unit"
 select $batch_id, min(file_id), min(row_number), 'unknown_unit',

@@ -1,7 +1,8 @@
 """Readers for the two export shapes of DATA-CONTRACT.md.
 
 Each reader turns a file into chunks of one canonical frame: the columns of
-``contract.CANONICAL`` as text (blank = null), plus ``row_number`` (1 = first data
+``contract.CANONICAL`` (dossiers) or ``contract.CATALOGUE_CANONICAL`` (a service
+catalogue, shape C, recognised by its headers: ``content_of`` tells a chunk's) as text (blank = null), plus ``row_number`` (1 = first data
 row) and ``raw`` (the row's original values, a struct, kept for quarantine). Typing
 and validation happen later, once, for every shape alike.
 """
@@ -115,22 +116,49 @@ def detect_delimiter(header_line: str) -> str:
     return best
 
 
-def map_headers(file: str, headers: list[str]) -> dict[str, str]:
-    """Original header → canonical column; refuse the file when a required column is missing."""
+DOSSIERS, CATALOGUE = "dossiers", "catalogue"  # what a tabular file holds (DATA-CONTRACT.md shapes A and C)
+
+
+@dataclass(frozen=True)
+class Headers:
+    """What a tabular file's header row says: which shape it is and where each canonical column is."""
+
+    content: str                 # DOSSIERS or CATALOGUE
+    mapping: dict[str, str]      # original header → canonical column
+
+    @property
+    def canonical(self) -> tuple[str, ...]:
+        return contract.CANONICAL if self.content == DOSSIERS else contract.CATALOGUE_CANONICAL
+
+
+def map_headers(file: str, headers: list[str]) -> Headers:
+    """Recognise the file by its headers and map them; refuse it when a required column is missing.
+
+    A file with "Mã hồ sơ" is a dossier export, whatever else it has; one without it but with a column only
+    a catalogue has ("Cấp thực hiện", "Ngày hiệu lực", ...) is a catalogue."""
+    keys = [match_key(h) for h in headers]
+    if "dossier_id" in {contract.HEADER_KEYS.get(k) for k in keys} or not contract.CATALOGUE_ONLY_KEYS.intersection(keys):
+        content, table, columns = DOSSIERS, contract.HEADER_KEYS, contract.TABULAR_COLUMNS
+    else:
+        content, table, columns = CATALOGUE, contract.CATALOGUE_HEADER_KEYS, contract.CATALOGUE_COLUMNS
     mapping: dict[str, str] = {}
-    for header in headers:
-        canonical = contract.HEADER_KEYS.get(match_key(header))
+    for header, key in zip(headers, keys):
+        canonical = table.get(key)
         if canonical and canonical not in mapping.values():
             mapping[header] = canonical
-    missing = [c.headers[0] for c in contract.TABULAR_COLUMNS if c.required and c.name not in mapping.values()]
+    missing = [c.headers[0] for c in columns if c.required and c.name not in mapping.values()]
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
+        if content == CATALOGUE:
+            raise RefusedFile(file, f"danh mục TTHC thiếu cột bắt buộc {names}",
+                              f"service catalogue: required column(s) missing: {names}")
         raise RefusedFile(file, f"thiếu cột bắt buộc {names}", f"required column(s) missing: {names}")
-    return mapping
+    return Headers(content, mapping)
 
 
-def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> pl.DataFrame:
+def _canonical(frame: pl.DataFrame, headers: Headers, first_row: int) -> pl.DataFrame:
     """Rename to canonical columns, add the missing ones as null, keep lineage and raw values."""
+    mapping = headers.mapping
     originals = [c for c in frame.columns]
     frame = frame.with_columns(
         pl.struct(originals).alias("raw"),  # encoded to JSON only for rows that are quarantined
@@ -141,8 +169,13 @@ def _canonical(frame: pl.DataFrame, mapping: dict[str, str], first_row: int) -> 
     frame = frame.filter(~blank)
     columns = [pl.col(orig).str.strip_chars().replace("", None).alias(canon) for orig, canon in mapping.items()]
     present = set(mapping.values())
-    columns += [pl.lit(None, dtype=pl.String).alias(c) for c in contract.CANONICAL if c not in present]
-    return frame.select(*columns, "row_number", "raw").select(*contract.CANONICAL, "row_number", "raw")
+    columns += [pl.lit(None, dtype=pl.String).alias(c) for c in headers.canonical if c not in present]
+    return frame.select(*columns, "row_number", "raw").select(*headers.canonical, "row_number", "raw")
+
+
+def content_of(chunk: pl.DataFrame) -> str:
+    """DOSSIERS or CATALOGUE: what a canonical chunk holds."""
+    return DOSSIERS if "dossier_id" in chunk.columns else CATALOGUE
 
 
 class RaggedRows(Exception):
@@ -174,10 +207,10 @@ def _read_tabular_text(facts: FileFacts, chunk_rows: int,
     try:
         lazy = pl.scan_csv(facts.path, separator=delimiter, infer_schema=False, encoding="utf8",
                            quote_char='"', truncate_ragged_lines=ragged is not None)
-        mapping = map_headers(facts.path.name, lazy.collect_schema().names())
+        headers = map_headers(facts.path.name, lazy.collect_schema().names())
         first = 1
         for batch in lazy.collect_batches(chunk_size=chunk_rows):
-            chunk = _canonical(batch, mapping, first)
+            chunk = _canonical(batch, headers, first)
             if ragged:
                 chunk = chunk.with_columns(extra_cells=pl.col("row_number").is_in(list(ragged)))
             yield chunk
@@ -219,10 +252,10 @@ def _read_xlsx(facts: FileFacts, chunk_rows: int) -> Iterator[pl.DataFrame]:
             frame = pl.read_excel(facts.path, sheet_id=1, engine="calamine", infer_schema_length=None)
     except Exception as exc:  # fastexcel raises its own error types
         raise RefusedFile(name, f"không đọc được tệp Excel: {exc}", f"cannot read the Excel file: {exc}") from exc
-    mapping = map_headers(name, frame.columns)
+    headers = map_headers(name, frame.columns)
     frame = frame.select([_xlsx_text(frame[c]) for c in frame.columns])
     for start in range(0, max(frame.height, 1), chunk_rows):
-        yield _canonical(frame.slice(start, chunk_rows), mapping, start + 1)
+        yield _canonical(frame.slice(start, chunk_rows), headers, start + 1)
 
 
 # -- shape B -----------------------------------------------------------------

@@ -68,9 +68,9 @@ class Validated:
     warnings: list[tuple[str, int, str]] = field(default_factory=list)  # (kind, first row, detail)
 
 
-def reason_text(code: str, value: pl.Expr) -> pl.Expr:
-    """The bilingual reason for ``code`` with the offending value filled in."""
-    vi, en = REASONS[code]
+def reason_text(code: str, value: pl.Expr, reasons: dict[str, tuple[str, str]] = REASONS) -> pl.Expr:
+    """The bilingual reason for ``code`` (a key of ``reasons``) with the offending value filled in."""
+    vi, en = reasons[code]
     template = f"{vi} / {en}"
     pieces = template.split("{value}")
     parts: list[pl.Expr] = [pl.lit(pieces[0])]
@@ -79,13 +79,26 @@ def reason_text(code: str, value: pl.Expr) -> pl.Expr:
     return pl.concat_str(parts)
 
 
+Check = tuple[str, pl.Expr, pl.Expr]  # (reason code, the row fails it, the value the reason quotes)
+
+
+def reason_text_of(checks: list[Check], reasons: dict[str, tuple[str, str]]) -> list[pl.Expr]:
+    """``reason_code`` and ``reason`` columns: the first check a row fails names it (null: loaded)."""
+    code_expr = pl.lit(None, dtype=pl.String)
+    reason_expr = pl.lit(None, dtype=pl.String)
+    for code, failed, value in reversed(checks):
+        code_expr = pl.when(failed).then(pl.lit(code)).otherwise(code_expr)
+        reason_expr = pl.when(failed).then(reason_text(code, value, reasons)).otherwise(reason_expr)
+    return [code_expr.alias("reason_code"), reason_expr.alias("reason")]
+
+
 def validate(chunk: pl.DataFrame) -> Validated:
     """Type a canonical chunk and split it into loaded and quarantined rows."""
     typed, warnings = _typed(chunk)
     end = pl.coalesce("processed_at", "returned_at")
     end_text = pl.coalesce("processed_at_text", "returned_at_text")
     extra_cells = pl.col("extra_cells") if "extra_cells" in chunk.columns else pl.lit(False)
-    checks: list[tuple[str, pl.Expr, pl.Expr]] = [
+    checks: list[Check] = [
         ("extra_cells", extra_cells, pl.lit("")),
         ("missing_id", pl.col("dossier_id").is_null(), pl.lit("")),
         ("missing_received", pl.col("received_at_text").is_null(), pl.lit("")),
@@ -102,12 +115,7 @@ def validate(chunk: pl.DataFrame) -> Validated:
         ("resolved_without_end", pl.col("status").is_in(contract.RESOLVED_STATUSES) & end.is_null(),
          pl.col("status_text")),
     ]
-    code_expr = pl.lit(None, dtype=pl.String)
-    reason_expr = pl.lit(None, dtype=pl.String)
-    for code, failed, value in reversed(checks):  # the first failing check names the reason
-        code_expr = pl.when(failed).then(pl.lit(code)).otherwise(code_expr)
-        reason_expr = pl.when(failed).then(reason_text(code, value)).otherwise(reason_expr)
-    judged = typed.with_columns(code_expr.alias("reason_code"), reason_expr.alias("reason"))
+    judged = typed.with_columns(*reason_text_of(checks, REASONS))
     bad = pl.col("reason_code").is_not_null()
     quarantined = judged.filter(bad).select("row_number", "reason_code", "reason",
                                             pl.col("raw").struct.json_encode())

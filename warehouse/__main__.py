@@ -3,6 +3,8 @@
     python -m warehouse kpi [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD
                             [--unit CODE] [--field NAME] [--agency NAME] [--level Tỉnh|Huyện|Xã]
                             [--channel 1|2|3] [--procedure CODE] [--units-as-of YYYY-MM-DD] [--json]
+    python -m warehouse services [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE]
+                                 [--level Tỉnh|Huyện|Xã] [--units-as-of YYYY-MM-DD] [--json]
     python -m warehouse migrate [--db PATH]
 """
 from __future__ import annotations
@@ -16,9 +18,12 @@ from pathlib import Path
 from common.formats import number, percent
 from common.labels import kpi_label
 from common.settings import get_settings
+from etl.contract import HANDLING_LEVELS
+from etl.text import match_key
 from warehouse import units
 from warehouse.kpi import COUNT_KEYS, KPI_KEYS, kpi_json, kpis
 from warehouse.scope import Scope
+from warehouse.services import SERVICE_KEYS, services
 from warehouse.slice import Slice
 from warehouse.store import Reader, Store
 
@@ -26,19 +31,12 @@ from warehouse.store import Reader, Store
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse", description="Warehouse figures (KPI.md).")
     commands = parser.add_subparsers(dest="command", required=True)
-    kpi = commands.add_parser("kpi", help="the KPIs of KPI.md for one slice")
-    kpi.add_argument("--db", type=Path, default=get_settings().db_path)
-    kpi.add_argument("--from", dest="date_from", type=_day, required=True, metavar="YYYY-MM-DD")
-    kpi.add_argument("--to", dest="date_to", type=_day, required=True, metavar="YYYY-MM-DD")
-    kpi.add_argument("--unit")
+    kpi = _slice_command(commands, "kpi", "the KPIs of KPI.md for one slice")
     kpi.add_argument("--field")
     kpi.add_argument("--agency")
-    kpi.add_argument("--level", dest="handling_level")
     kpi.add_argument("--channel", type=int)
     kpi.add_argument("--procedure")
-    kpi.add_argument("--units-as-of", dest="units_as_of", type=_day, metavar="YYYY-MM-DD",
-                     help="the unit hierarchy in force on that date (default: today's units)")
-    kpi.add_argument("--json", action="store_true", help="one JSON object with KPI.md's keys")
+    _slice_command(commands, "services", "the service-catalogue figures of KPI.md for one slice")
     migrate = commands.add_parser("migrate", help="bring the database to the current schema")
     migrate.add_argument("--db", type=Path, default=get_settings().db_path)
     args = parser.parse_args(argv)
@@ -48,13 +46,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.db}: schema up to date")
         return 0
     try:
-        s = Slice(args.date_from, args.date_to, unit=args.unit, field=args.field, agency=args.agency,
-                  handling_level=args.handling_level, channel=args.channel, procedure=args.procedure,
+        s = Slice(args.date_from, args.date_to, unit=args.unit, field=getattr(args, "field", None),
+                  agency=getattr(args, "agency", None), handling_level=args.handling_level,
+                  channel=getattr(args, "channel", None), procedure=getattr(args, "procedure", None),
                   units_as_of=args.units_as_of)
         con = Reader(Store(args.db)).cursor()
         if args.unit:
             _say_which_unit(con, s)
         # The CLI is run by whoever administers the installation: it sees every unit.
+        if args.command == "services":
+            return _print_services(services(con, s, scope=Scope.everything()), as_json=args.json)
         figures = kpis(con, s, scope=Scope.everything())
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -69,6 +70,38 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ước tính / estimate: {number(figures['estimated_dossiers'])} hồ sơ của xã cũ bị chia tách, tính vào "
                   "đơn vị này theo quy tắc / dossiers of split old communes counted here by rule")
     return 0
+
+
+def _slice_command(commands, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A subcommand taking a period, a unit, a handling level and a unit view, as every figure does."""
+    command = commands.add_parser(name, help=help_text)
+    command.add_argument("--db", type=Path, default=get_settings().db_path)
+    command.add_argument("--from", dest="date_from", type=_day, required=True, metavar="YYYY-MM-DD")
+    command.add_argument("--to", dest="date_to", type=_day, required=True, metavar="YYYY-MM-DD")
+    command.add_argument("--unit")
+    command.add_argument("--level", dest="handling_level", type=_level, metavar="Tỉnh|Huyện|Xã")
+    command.add_argument("--units-as-of", dest="units_as_of", type=_day, metavar="YYYY-MM-DD",
+                         help="the unit hierarchy in force on that date (default: today's units)")
+    command.add_argument("--json", action="store_true", help="one JSON object with KPI.md's keys")
+    return command
+
+
+def _print_services(figures: dict, *, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        for key in SERVICE_KEYS:
+            print(f"{kpi_label(key):<40} {number(figures[key]):>12}   {key}")
+    return 0
+
+
+def _level(text: str) -> str:
+    """A handling level as the data writes it (``Tỉnh``, ``Huyện``, ``Xã``; also without diacritics)."""
+    level = HANDLING_LEVELS.get(match_key(text))
+    if level is None:
+        raise argparse.ArgumentTypeError(f"cấp giải quyết phải là Tỉnh, Huyện hoặc Xã / the level must be "
+                                         f"Tỉnh, Huyện or Xã: {text!r}")
+    return level
 
 
 def _day(text: str) -> date:

@@ -52,8 +52,8 @@ def resolved(con: duckdb.DuckDBPyConnection, s: Slice, scope: Scope) -> Resolved
     return scope.narrow(con, units.resolve(con, s))
 
 
-def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice,
-            group_by: str, now: datetime | None, scope: Scope) -> dict:
+def query_params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice,
+                 group_by: str, now: datetime | None, scope: Scope) -> dict:
     """The SQL parameters of every query: the one place a slice is put in its view and narrowed to the
     caller's scope."""
     r = resolved(con, s, scope)
@@ -74,11 +74,11 @@ SLICE_PARAMS = ("view", "unit", "unit_depth", "group_by", "field", "agency", "ha
 
 def _slice_params(con: duckdb.DuckDBPyConnection, s: Slice, scope: Scope) -> dict:
     """The parameters of ``queries/sliced_dossiers``: the view, the unit (and its depth) and the filters."""
-    params = _params(con, [(s.date_from, s.date_to)], s, "none", None, scope)
+    params = query_params(con, [(s.date_from, s.date_to)], s, "none", None, scope)
     return {k: params[k] for k in SLICE_PARAMS}
 
 
-def _rows(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> list[dict]:
+def fetch_rows(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> list[dict]:
     cursor = con.execute(sql(query), params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -87,7 +87,7 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> list[dict
 def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice, *,
                scope: Scope, group_by: str = "none", now: datetime | None = None) -> list[dict]:
     """Rows of (period_idx, group_key, every count and rate) for each period and group."""
-    return _rows(con, "queries/kpi", _params(con, periods, s, group_by, now, scope))
+    return fetch_rows(con, "queries/kpi", query_params(con, periods, s, group_by, now, scope))
 
 
 def empty_kpis() -> dict:

@@ -15,7 +15,7 @@ import duckdb
 from warehouse.sql import sql
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-VIEWS = ("staging/stg_dossier_rows",)
+VIEWS = ("staging/stg_dossier_rows", "marts/procedure_states")
 
 
 def migration_files() -> list[tuple[int, Path]]:
