@@ -491,10 +491,13 @@ def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72
     months = _months(start, end)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    from etl import demo_catalogue  # local: it builds on this module's FIELDS
+
     catalogue = _Catalogue.build(seed)
+    services = demo_catalogue.build(seed)
     calendar = _Calendar(range(start.year - 1, end.year + 3))
     open_dossiers = _empty_dossiers()
-    paths: list[Path] = []
+    paths: list[Path] = demo_catalogue.write(out_dir, services) if months else []
     for done, month in enumerate(months, start=1):
         previous_end, month_end = _minutes(month) - 1, _minutes(_next_month(month)) - 1
         if month == REFORM:
@@ -503,7 +506,8 @@ def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72
         new = new.filter(pl.col("received") >= _minutes(start))
         rows = pl.concat([_changed_since(open_dossiers, previous_end, month_end), new])
         view = rows.with_columns(_state_at(month_end)).sort("received", "dossier_id")
-        paths.append(_write_month(out_dir, month, view, catalogue, seed))
+        view = view.with_columns(demo_catalogue.shown_procedure(view, services, seed))
+        paths.append(_write_month(out_dir, month, view, catalogue, seed, (services.codes, services.names)))
         open_dossiers = pl.concat([open_dossiers, new]).filter(pl.col("last_change") > month_end)
         if progress:
             progress(done, len(months))
@@ -1226,19 +1230,20 @@ def _state_at(t: int) -> list[pl.Expr]:
 
 # -- writing the files -----------------------------------------------------------------
 
-def _write_month(out_dir: Path, month: date, view: pl.DataFrame, cat: _Catalogue, seed: int) -> Path:
+def _write_month(out_dir: Path, month: date, view: pl.DataFrame, cat: _Catalogue, seed: int,
+                 shown: tuple[list[str], list[str]]) -> Path:
     """Write one month's rows in the shape a province would have exported that month, bad rows included."""
     stem = f"{month:%Y-%m}"
     bad = _bad_rows(view, month, seed)
     if month < PORTAL_FROM:
         path = out_dir / f"mot_cua_{stem}.csv"
         separator = ";" if month.month in SEMICOLON_MONTHS else ","
-        frame = _with_bad_rows(_tabular_frame(view, cat, legacy=month < LEGACY_SERVICE_LEVEL_UNTIL), bad,
+        frame = _with_bad_rows(_tabular_frame(view, cat, shown, legacy=month < LEGACY_SERVICE_LEVEL_UNTIL), bad,
                                lambda row, kind, n: _broken(row, kind, n, TABULAR_KEYS))
         frame.write_csv(path, include_bom=True, separator=separator, line_terminator="\r\n",
                         quote_style="necessary", null_value="")
         return path
-    records = _with_bad_rows(view.select(_portal_record(cat).alias("record")), bad, _broken_record)
+    records = _with_bad_rows(view.select(_portal_record(cat, shown).alias("record")), bad, _broken_record)
     array = month.month % 2 == 0
     path = out_dir / f"dong_bo_{stem}.{'json' if array else 'ndjson'}"
     if array:  # one record a line, each but the last followed by a comma
@@ -1343,15 +1348,17 @@ def _broken_record(row: dict, kind: str, n: int) -> dict:
 
 # -- formatting -------------------------------------------------------------------------------
 
-def _tabular_frame(view: pl.DataFrame, cat: _Catalogue, *, legacy: bool) -> pl.DataFrame:
-    """Shape A columns, as text the way the one-stop-shop software prints them."""
+def _tabular_frame(view: pl.DataFrame, cat: _Catalogue, shown: tuple[list[str], list[str]], *,
+                   legacy: bool) -> pl.DataFrame:
+    """Shape A columns, as text the way the one-stop-shop software prints them; the procedure as
+    ``shown`` (codes, names) names the row's ``shown`` index (``etl.demo_catalogue.shown_procedure``)."""
     col = pl.col
     service_text = {4: "4", 3: "3", 2: "2"} if legacy else SERVICE_LEVEL_TEXT
     fees = {int(f): _thousands(int(f)) for f in view["fee"].unique()} | {0: ""}
     columns = view.select(
         col("dossier_id").alias("Mã hồ sơ"),
-        _text(col("proc"), cat.proc_codes).alias("Mã TTHC"),
-        _text(col("proc"), cat.proc_names).alias("Tên TTHC"),
+        _text(col("shown"), shown[0]).alias("Mã TTHC"),
+        _text(col("shown"), shown[1]).alias("Tên TTHC"),
         _text(col("proc"), cat.proc_field_names).alias("Lĩnh vực"),
         _text(col("agency"), cat.agency_names).alias("Cơ quan giải quyết"),
         _text(col("level"), LEVELS).alias("Cấp giải quyết"),
@@ -1371,7 +1378,7 @@ def _tabular_frame(view: pl.DataFrame, cat: _Catalogue, *, legacy: bool) -> pl.D
     return columns.select(pl.all().replace("", None))
 
 
-def _portal_record(cat: _Catalogue) -> pl.Expr:
+def _portal_record(cat: _Catalogue, shown: tuple[list[str], list[str]]) -> pl.Expr:
     """One shape B record per row as a JSON text, keys in the national portal's order.
 
     Built column-wise from pre-encoded pieces (catalogue texts go through
@@ -1384,8 +1391,8 @@ def _portal_record(cat: _Catalogue) -> pl.Expr:
         pl.lit(', "HinhThucThu": ' + _json(FEE_ITEM["HinhThucThu"]) + "}]"))).otherwise(pl.lit("[]"))
     fields = {
         "MaHoSo": _quoted(col("dossier_id")),
-        "MaTTHC": _text(col("proc"), [_json(c) for c in cat.proc_codes]),
-        "TenTTHC": _text(col("proc"), [_json(c) for c in cat.proc_names]),
+        "MaTTHC": _text(col("shown"), [_json(c) for c in shown[0]]),
+        "TenTTHC": _text(col("shown"), [_json(c) for c in shown[1]]),
         "MaLinhVuc": _text(col("proc"), [_json(c) for c in cat.proc_field_codes]),
         "TenLinhVuc": _text(col("proc"), [_json(c) for c in cat.proc_field_names]),
         "DonViXuLy": _text(col("agency"), [_json(a) for a in cat.agency_names]),
