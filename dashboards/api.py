@@ -1,4 +1,5 @@
-"""HTTP API: ``GET /api/kpi`` (PRODUCT.md) and ``GET /healthz``; the same query layer as the pages."""
+"""HTTP API: ``GET /api/kpi`` (PRODUCT.md), ``GET /api/services`` (the catalogue figures, same parameters
+and access rules) and ``GET /healthz``; the same query layer as the pages."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
@@ -15,6 +16,14 @@ def register(server: Flask) -> None:
             s = data.checked(slice_from_query(request.args))
             return jsonify(kpi_json(data.kpis(s)))  # a unit outside the caller's scope: 403 (OutOfScope)
         except ValueError as exc:  # BadRequest, or an unknown unit from the query layer
+            return jsonify({"error": str(exc)}), 400
+
+    @server.get("/api/services")
+    def api_services():
+        try:
+            s = data.checked(slice_from_query(request.args))
+            return jsonify(data.services(s))
+        except ValueError as exc:
             return jsonify({"error": str(exc)}), 400
 
     @server.get("/healthz")

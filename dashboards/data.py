@@ -20,6 +20,8 @@ from common.labels import label
 from common.periods import months_ending, preset_range
 from common.settings import get_settings
 from warehouse import catalog, kpi, units
+from warehouse import index766 as index766_q
+from warehouse import services as services_q
 from warehouse.scope import OutOfScope, Scope
 from warehouse.slice import Slice, local_now
 from warehouse.store import Reader, Store
@@ -311,16 +313,42 @@ def unit_path(s: Slice) -> list[tuple[str | None, str]]:
     return path[home.depth - 1:]
 
 
-def index766(s: Slice) -> list[dict]:
-    from warehouse.index766 import score
+def services(s: Slice) -> dict:
+    """KPI.md's catalogue figures of the slice (``warehouse.services``)."""
+    return _ask("services", services_q.services, s)
 
-    return score(kpis(s))
+
+def services_by(s: Slice, dimension: str) -> list[dict]:
+    return _ask("services_by", services_q.services_by, s, dimension)
+
+
+def procedures(s: Slice) -> list[dict]:
+    """Every procedure in force on ``to`` for the slice, with its dossiers of the period."""
+    return _ask("procedures", services_q.procedures, s)
+
+
+def has_catalogue() -> bool:
+    return _cached("has_catalogue", lambda: services_q.has_catalogue(reader().cursor()))
+
+
+def not_in_catalogue() -> tuple[int, int, list[dict]]:
+    return _cached("not_in_catalogue", lambda: services_q.not_in_catalogue(reader().cursor()))
+
+
+def index766(s: Slice) -> index766_q.Estimate:
+    """The Decision 766 estimate of the slice; its KPIs from the page's cached comparison when there is one."""
+    scope = caller_scope()
+    return _cached("index766", lambda: index766_q.estimate_of(kpis(s), services(s), resolved(s).unit.level),
+                   scope.unit, s.key())
 
 
 def index766_by_unit(s: Slice) -> list[dict]:
-    from warehouse.index766 import score, total
-
-    return [{"group_key": r["group_key"], "total": total(score(r))[0]} for r in kpis_by(s, "unit_child")]
+    """The units below the slice's, ranked by their estimate (the unit's own dossiers are not a unit)."""
+    here = located(s)
+    itself = here.path[-1] if here.code is not None or here.view.is_current else None  # old-view root: none
+    scope = caller_scope()
+    return _cached("index766_by_unit", lambda: index766_q.estimates_by_unit(reader().cursor(), s, scope=scope,
+                                                                            leave_out=itself), scope.unit, s.key())
 
 
 def dossier_page(s: Slice, offset: int, limit: int, sort: kpi.Sort) -> kpi.Page:

@@ -36,6 +36,7 @@ LEVEL_TARGETS_2019 = {"Tỉnh": 1446, "Huyện": 290, "Xã": 148}  # Tây Ninh 2
 REPEALED_AT_REFORM = 12      # district procedures with no successor
 NEW_AT_REFORM = 25           # commune procedures the reform created
 MULTI_LEVEL_AT_REFORM = 40   # provincial procedures also handled by the communes from REFORM
+UNPUBLISHED = 2             # rarely used FIELDS procedures the province forgot to publish
 NEVER_USED_SHARE = 0.03      # procedures with a donor that still get no dossier
 BASE_SHARE = 0.5             # of a donor's dossiers, the share it keeps under its own name
 ONLINE_TEXT = {4: "Toàn trình", 3: "Một phần", 2: "Cung cấp thông tin", None: ""}
@@ -172,6 +173,7 @@ class Entry:
     donor: int | None          # index into the demo's procedures (demo_data FIELDS order)
     repealed: bool = False     # repealed on REFORM
     new: bool = False          # in force from REFORM only
+    unpublished: bool = False  # used by dossiers but missing from the published list (a data-quality warning)
 
 
 @dataclass(frozen=True)
@@ -193,11 +195,14 @@ def build(seed: int) -> DemoCatalogue:
     base = [(f, p) for f in d.FIELDS for p in f.procedures]
     entries = [Entry(p.code, p.name, f.code, f.name, p.level, (d.LEVELS[d._level_after_reform(f, p)],), p.online_level,
                      _agency(f, p.level), p.days, p.fee, donor=i) for i, (f, p) in enumerate(base)]
+    rare = sorted(range(len(base)), key=lambda i: base[i][0].share * base[i][1].weight
+                  / sum(p.weight for p in base[i][0].procedures))[:UNPUBLISHED]
+    entries = [_replace(e, unpublished=True) if i in rare else e for i, e in enumerate(entries)]
     names = {f.code: _names(f.code) for f in d.FIELDS}
     taken = {e.name for e in entries}
     serial = itertools.count(100_001)
     for level, target in LEVEL_TARGETS_2019.items():
-        need = target - sum(1 for e in entries if e.level_2019 == level)
+        need = target - sum(1 for e in entries if e.level_2019 == level and not e.unpublished)
         fields = [f for f in d.FIELDS if any(p.level == level for p in f.procedures)]
         weights = np.array([len(TOPICS[f.code]) + (f.share if level != "Tỉnh" else 0) for f in fields], dtype=float)
         for _ in range(need):
@@ -273,11 +278,12 @@ def _agency(field: d.Field, level: str) -> str:
 
 def write(out_dir: Path, catalogue: DemoCatalogue) -> list[Path]:
     """Both editions, oldest first (the order they must be loaded in)."""
-    old = [e for e in catalogue.entries if not e.new]
+    published = [e for e in catalogue.entries if not e.unpublished]
+    old = [e for e in published if not e.new]
     first = _frame(old, lambda e: e.level_2019, valid_from=None, repealed=lambda e: False)
     path_2019 = out_dir / EDITION_2019
     first.write_csv(path_2019, include_bom=True, null_value="")
-    second = _frame(catalogue.entries, lambda e: ", ".join(e.levels_2025) if not e.repealed else e.level_2019,
+    second = _frame(published, lambda e: ", ".join(e.levels_2025) if not e.repealed else e.level_2019,
                     valid_from=d.REFORM, repealed=lambda e: e.repealed)
     path_2025 = out_dir / EDITION_2025
     second.write_excel(path_2025, worksheet="Danh mục TTHC", autofit=False)

@@ -15,7 +15,8 @@ from common import formats
 from common.kpi_text import change_text, format_value, meets_target
 from common.labels import kpi_label, label
 from common.settings import get_settings
-from dashboards.components.charts import ranked_bar
+from common.index766_text import band_line, summary
+from dashboards.components.charts import index766_groups, ranked_bar
 from reports.weekly import Weekly, week_range
 
 WIDTH = 640
@@ -73,6 +74,11 @@ def fields_figure(w: Weekly, lang: str) -> go.Figure:
                              font=dict(family="Noto Sans, Arial, sans-serif", size=13))
 
 
+def index766_figure(w: Weekly, lang: str) -> go.Figure:
+    return index766_groups(w.index766.groups(), lang, height=260).update_layout(
+        width=WIDTH, font=dict(family="Noto Sans, Arial, sans-serif", size=13))
+
+
 def chart_images(figures: dict[str, go.Figure]) -> dict[str, bytes]:
     """PNG bytes per chart id, with one Chromium for the whole email (kaleido's sync server)."""
     import kaleido
@@ -120,7 +126,9 @@ def render(w: Weekly, lang: str = "vi", images: bool = True) -> Rendered:
                               f'<b style="color:{colour};font-size:16px;">{v}</b>',
                               f'<span style="color:{TONE_COLOUR[tone]};">{delta}</span>'])
         text_lines.append(f"{kpi_label(key, lang, short=True)}: {v} ({delta} {label('mail_vs_week', lang).lower()})")
-    figures = {"trend": trend_figure(w, lang), "fields": fields_figure(w, lang)}
+    figures = {"trend": trend_figure(w, lang), "fields": fields_figure(w, lang), "index766": index766_figure(w, lang)}
+    i766_title = f"{label('index766_wall', lang)}, {formats.day(w.index766_from, lang)} – {formats.day(end, lang)}"
+    i766_lines = [summary(w.index766, lang), band_line(w.index766, lang)]
     pngs = chart_images(figures) if images else {}
     worst_late = [[escape(u.name), formats.percent(u.figures["late_rate"], lang),
                    formats.number(u.figures["resolved_total"], lang)] for u in w.worst_late]
@@ -148,6 +156,9 @@ def render(w: Weekly, lang: str = "vi", images: bool = True) -> Rendered:
 <img src="cid:trend" width="{WIDTH}" alt="{escape(label('mail_trend', lang))}" style="display:block;width:100%;max-width:{WIDTH}px;">
 {section(label("late_by_field", lang))}
 <img src="cid:fields" width="{WIDTH}" alt="{escape(label('late_by_field', lang))}" style="display:block;width:100%;max-width:{WIDTH}px;">
+{section(i766_title)}
+<p style="font-size:14px;margin:4px 0;">{"<br>".join(escape(x) for x in i766_lines)}</p>
+<img src="cid:index766" width="{WIDTH}" alt="{escape(i766_title)}" style="display:block;width:100%;max-width:{WIDTH}px;">
 {section(label("mail_worst_late", lang))}
 {table([label("col_unit", lang), kpi_label("late_rate", lang, short=True), kpi_label("resolved_total", lang)], worst_late)}
 {section(label("mail_worst_online", lang))}
@@ -163,6 +174,7 @@ def render(w: Weekly, lang: str = "vi", images: bool = True) -> Rendered:
 <p style="font-size:14px;"><a href="{escape(link)}" style="color:#0b5cad;">{escape(link)}</a></p>
 <p style="font-size:12px;color:#57606a;margin-top:24px;">{escape(label("mail_footer", lang).format(as_of=as_of))}</p>
 </td></tr></table></td></tr></table></body></html>"""
+    text_lines += ["", i766_title + ":"] + [f"  {x}" for x in i766_lines]
     text_lines += ["", label("mail_worst_late", lang) + ":"]
     text_lines += [f"  {u.name}: {formats.percent(u.figures['late_rate'], lang)}" for u in w.worst_late]
     text_lines += ["", label("mail_worst_online", lang) + ":"]

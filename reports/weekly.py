@@ -5,12 +5,13 @@ The week is Monday to Sunday (ISO week). "Markedly worse" is a documented rule, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import duckdb
 
-from warehouse import catalog, kpi
+from warehouse import catalog, index766, kpi
+from warehouse.index766 import Estimate
 from warehouse import units
 from warehouse.units import NEW_UNITS, UNKNOWN_UNIT
 from warehouse.scope import Scope
@@ -62,6 +63,8 @@ class Weekly:
     units: list[UnitRow]
     overdue: list[dict]
     freshness: catalog.Freshness
+    index766: Estimate             # the Decision 766 estimate of the year to the week's Sunday
+    index766_from: date
 
     @property
     def worst_late(self) -> list[UnitRow]:
@@ -111,4 +114,6 @@ def build(con: duckdb.DuckDBPyConnection, week: str, unit: str, overdue_shown: i
                       key=lambda r: -(r["late_rate"] or 0)),
         units=unit_rows, overdue=kpi.overdue_dossiers(con, s, overdue_shown, scope=scope),
         freshness=catalog.freshness(con),
+        index766=index766.estimate(con, replace(s, date_from=sunday.replace(month=1, day=1)), scope=scope),
+        index766_from=sunday.replace(month=1, day=1),
     )

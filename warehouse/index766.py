@@ -179,20 +179,23 @@ def score(figures: dict, level: str | None = None) -> Estimate:
     return Estimate(items)
 
 
-def figures(kpis: dict, catalogue: dict) -> dict:
-    """What the items read: a slice's KPIs beside its catalogue figures."""
-    return kpis | catalogue
+def estimate_of(kpis: dict, catalogue: dict, unit_kind: str | None) -> Estimate:
+    """The estimate from a slice's KPIs, its catalogue figures and its unit's kind (``admin_units.level``:
+    a commune works at Xã, a pre-2025 district at Huyện, anything else at Tỉnh)."""
+    return score(kpis | catalogue, UNIT_LEVEL.get(unit_kind, "Tỉnh"))
 
 
 def estimate(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope) -> Estimate:
     """The estimate of one slice."""
-    level = _level_of(con, s, scope)
-    return score(figures(kpi.kpis(con, s, scope=scope), services.services(con, s, scope=scope)), level)
+    kind = kpi.resolved(con, s, scope).unit.level
+    return estimate_of(kpi.kpis(con, s, scope=scope), services.services(con, s, scope=scope), kind)
 
 
-def estimates_by_unit(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope) -> list[dict]:
+def estimates_by_unit(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope,
+                      leave_out: str | None = None) -> list[dict]:
     """Per child unit of the slice: its estimate now and in the previous period of the same length,
-    with ranks by points computed (1 = most), for the ranking table and chart."""
+    with ranks by points computed (1 = most), for the ranking table and chart. ``leave_out`` names a group
+    that is not a unit to rank (the dossiers coded at the sliced unit itself)."""
     view = kpi.resolved(con, s, scope).view.list_id
 
     def by_unit(x: Slice) -> dict[str, Estimate]:
@@ -200,11 +203,13 @@ def estimates_by_unit(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope)
         rows = kpi.kpis_by(con, x, "unit_child", scope=scope)
         kinds = dict(con.execute("select code, level from admin_units where list_id = ? and list_contains(?, code)",
                                  [view, [r["group_key"] for r in rows]]).fetchall())
-        return {r["group_key"]: score(figures(r, catalogue.get(r["group_key"], services.empty_services())),
-                                      UNIT_LEVEL.get(kinds.get(r["group_key"]), "Tỉnh"))
+        return {r["group_key"]: estimate_of(r, catalogue.get(r["group_key"], services.empty_services()),
+                                            kinds.get(r["group_key"]))
                 for r in rows}
 
     now, before = by_unit(s), by_unit(s.previous())
+    now.pop(leave_out, None)
+    before.pop(leave_out, None)
     ranked = sorted(now, key=lambda k: -now[k].points_computed)
     earlier = sorted(before, key=lambda k: -before[k].points_computed)
     return [{"group_key": key, "estimate": now[key], "rank": rank,
@@ -214,7 +219,3 @@ def estimates_by_unit(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope)
 
 # The handling level a unit works at: a commune Xã, a (pre-2025) district Huyện, anything else Tỉnh.
 UNIT_LEVEL = {"commune": "Xã", "district": "Huyện"}
-
-
-def _level_of(con: duckdb.DuckDBPyConnection, s: Slice, scope: Scope) -> str:
-    return UNIT_LEVEL.get(kpi.resolved(con, s, scope).unit.level, "Tỉnh")

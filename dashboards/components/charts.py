@@ -158,3 +158,28 @@ def count_bars(items: list[tuple[str, int, str]], lang: str, height: int = 260) 
     fig.update_layout(xaxis=dict(tickformat=",.0f", range=[0, max(c for _, c, _ in items) * 1.25]),
                       yaxis=dict(autorange="reversed"), bargap=0.3)
     return base_layout(fig, lang, height)
+
+
+def index766_groups(groups: list[dict], lang: str, *, height: int = 300, font_size: int | None = None) -> go.Figure:
+    """The Decision 766 estimate by group: points earned, points computed but not earned, and points not
+    computable (hatched grey), each group a bar of its maximum; the same chart on the page, wall and email."""
+    names = [f"{g['code']}. {g['name_en' if lang == 'en' else 'name_vi']}" for g in groups][::-1]
+    parts = (("points", "index766_earned", COLOURS["good"], ""),
+             ("lost", "index766_lost", COLOURS["bad"], ""),
+             ("pmax_not_computable", "index766_missing", "#d0d7de", "/"))
+    fig = go.Figure()
+    for key, label_key, colour, pattern in parts:
+        values = [(g["pmax_computed"] - g["points"]) if key == "lost" else g[key] for g in groups][::-1]
+        fig.add_trace(go.Bar(
+            x=values, y=names, orientation="h", name=label(label_key, lang), marker_color=colour,
+            marker_pattern_shape=pattern, marker_line_width=0,
+            text=[formats.decimal(v, lang, 1) if v >= 1 else "" for v in values], textposition="inside",
+            insidetextanchor="middle", hovertemplate="%{y}: %{x:.2f} " + label("col_points", lang).lower()
+            + "<extra>" + label(label_key, lang) + "</extra>"))
+    fig.update_layout(barmode="stack", xaxis=dict(range=[0, max(g["pmax"] for g in groups) * 1.02], dtick=5),
+                      legend=dict(orientation="h", y=-0.12, x=0, yanchor="top", traceorder="normal"),
+                      margin=dict(b=40))
+    fig = base_layout(fig, lang, height)
+    if font_size:
+        fig.update_layout(font=dict(size=font_size))
+    return fig

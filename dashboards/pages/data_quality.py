@@ -29,6 +29,7 @@ def layout(lang: str = "vi", **_query) -> html.Div:
         section("quarantine", view.quarantine_table(lang), lang, export_grid="dq-quarantine"),
         section("warnings", view.warnings_table(lang), lang, export_grid="dq-warnings"),
         section("split_communes", view.split_communes_table(lang), lang, export_grid="dq-split"),
+        section("not_in_catalogue", view.not_in_catalogue(lang), lang, export_grid="dq-catalogue"),
         section("mail_failures", view.mail_failures_table(lang), lang),
     ])
 
@@ -36,3 +37,4 @@ def layout(lang: str = "vi", **_query) -> html.Div:
 export_on_click("dq-quarantine")
 export_on_click("dq-warnings")
 export_on_click("dq-split")
+export_on_click("dq-catalogue")

@@ -88,3 +88,20 @@ def split_communes_table(lang: str):
     columns = [("commune", "col_unit"), ("code", "col_code", NARROW), ("dossiers", "col_dossiers", number_column(lang)),
                ("old_communes", "col_old_communes", WIDE)]
     return grid("dq-split", rows, columns, lang, file_name="xa-chia-tach.csv", page_size=10)
+
+
+def not_in_catalogue(lang: str):
+    """Dossiers whose procedure code the service catalogue lacks (a warning, KPI.md), by code, most first."""
+    dossiers, codes, rows = data.not_in_catalogue()
+    if not data.has_catalogue():
+        return html.P(label("services_none", lang), className="text-muted", id="dq-not-in-catalogue")
+    summary = html.P(label("dq_not_in_catalogue", lang).format(dossiers=formats.number(dossiers, lang),
+                                                                codes=formats.number(codes, lang)),
+                     id="dq-not-in-catalogue")
+    shown = [{"code": r["procedure_code"], "name": r["procedure_name"] or "", "field": r["field"] or "",
+              "dossiers": r["dossiers"], "first": formats.day(r["first_received"], lang),
+              "last": formats.day(r["last_received"], lang)} for r in rows]
+    columns = [("code", "col_code"), ("name", "col_procedure", WIDE), ("field", "col_field"),
+               ("dossiers", "col_dossiers", number_column(lang)), ("first", "col_first_received"),
+               ("last", "col_last_received")]
+    return [summary, grid("dq-catalogue", shown, columns, lang, file_name="tthc-ngoai-danh-muc.csv", page_size=10)]

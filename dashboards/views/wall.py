@@ -5,24 +5,26 @@ from dataclasses import replace
 from datetime import timedelta
 
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from common import formats
 from common.labels import CHANNEL_LABELS, kpi_label, label
 from common.periods import month_start
 from common.settings import get_settings
 from dashboards import data
-from dashboards.components.charts import monthly_trend, ranked_bar
+from dashboards.components.charts import index766_groups, monthly_trend, ranked_bar
+from common.index766_text import band_line, points
 from common.kpi_text import change_text, format_value, meets_target, target_text
+from common.periods import preset_range
 from dashboards.views.overview import slice_label, unit_labels
 from warehouse.slice import Slice, local_now
 
 HEADLINE = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
             "received_new", "pending_overdue")
 UNIT_COLUMNS = ("late_rate", "on_time_rate", "online_rate", "cashless_rate", "digitised_rate", "satisfaction_rate")
-PANELS = ("kpi", "trend", "fields", "units", "overdue", "today")
+PANELS = ("kpi", "trend", "fields", "units", "overdue", "today", "index766")
 # Screens the wall rotates through; the headline strip stays on every screen.
-SCREENS = (("trend",), ("fields",), ("units",), ("overdue", "today"))
+SCREENS = (("trend",), ("fields",), ("units",), ("overdue", "today"), ("index766",))
 
 
 def month_slices(unit: str | None) -> tuple[Slice, Slice]:
@@ -137,6 +139,31 @@ def today(unit: str, lang: str) -> html.Div:
                             html.Strong(formats.number(by_channel.get(c, 0), lang))], className="wall-today-row")
                   for c in (1, 2, 3)]),
     ], className="wall-today")
+
+
+def index766(unit: str, lang: str, font_px: int) -> html.Div:
+    """The Decision 766 estimate of the year to date: points computed, not computable and the most still
+    reachable as three figures (never one total), and the groups' bars, from the same code as the page."""
+    start, end = preset_range("year_to_date", data.reference_day())
+    e = data.index766(Slice(start, end, unit=unit))
+    figures = (("index766_computed", points(e.points_computed, lang), f"/ {points(e.pmax_computed, lang)}"),
+               ("index766_not_computable", points(e.pmax_not_computable, lang), ""),
+               ("index766_reachable", points(e.reachable, lang), "/ 100"))
+    fig = style_dark(index766_groups(e.groups(), lang), font_px)
+    fig.update_traces(textfont_size=font_px)
+    fig.update_traces(marker_color="#30363d", marker_pattern_fgcolor="#8b949e", textfont_color="#e6edf3",
+                      selector=dict(name=label("index766_missing", lang)))  # the hatch, dark on the dark wall
+    return html.Div([
+        html.Div(f"{label('index766_wall', lang)} · {formats.day(start, lang)}–{formats.day(end, lang)}",
+                 className="wall-panel-title"),
+        html.Div([html.Div([html.Div(label(key, lang), className="wall-766-label"),
+                            html.Div([html.Span(value, className="wall-766-value"),
+                                      html.Span(f" {out_of}", className="wall-766-of")])], className="wall-766-figure")
+                  for key, value, out_of in figures], className="wall-766-figures"),
+        html.Div(band_line(e, lang), className="wall-766-band"),
+        dcc.Graph(figure=fig, config={"displayModeBar": False, "responsive": True, "staticPlot": True},
+                  className="wall-graph"),
+    ], className="wall-766")
 
 
 def data_as_of(lang: str) -> tuple[str, bool]:
