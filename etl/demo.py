@@ -15,12 +15,13 @@ from etl.load import LoadReport, load_files
 
 def build_demo(db: Path | str, *, today: date | None = None, exports_dir: Path | None = None,
                scale: float = 1.0, show_progress: bool = True) -> LoadReport:
-    """Write the demo export files (both shapes) and load them as one batch.
+    """Write the demo export files (both dossier shapes, and the service catalogue) and load them as one batch.
 
     The exports (about 1.3 GB for 2019 to 2026) go to a temporary folder removed
     afterwards, unless ``exports_dir`` asks to keep them; they can be regenerated
     in seconds. ``scale`` multiplies the simulated volumes (1 = the real province's).
     """
+    from etl.demo_catalogue import generate_catalogues
     from etl.demo_data import generate_exports
 
     if exports_dir is None:
@@ -34,8 +35,9 @@ def build_demo(db: Path | str, *, today: date | None = None, exports_dir: Path |
             bar.total = total
             bar.update(done - bar.n)
 
-        files = generate_exports(exports_dir, today=today, seed=get_settings().demo_seed,
-                                 scale=scale, progress=step)
+        # The catalogue first: a dossier's procedure is then checked against it in the same load.
+        files = generate_catalogues(exports_dir, seed=get_settings().demo_seed)
+        files += generate_exports(exports_dir, today=today, seed=get_settings().demo_seed, scale=scale, progress=step)
     with tqdm(desc="Nạp vào kho dữ liệu", unit=" dòng", unit_scale=True, disable=disable, file=sys.stderr) as bar:
         report = load_files(db, files, progress=bar.update, meta={"simulated": "true"})
     if show_progress:

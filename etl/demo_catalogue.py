@@ -276,6 +276,12 @@ def _agency(field: d.Field, level: str) -> str:
 
 # -- the files -------------------------------------------------------------------------------
 
+def generate_catalogues(out_dir: Path, *, seed: int) -> list[Path]:
+    """Write both editions of the demo catalogue into ``out_dir``; their paths, in the order to load them."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return write(out_dir, build(seed))
+
+
 def write(out_dir: Path, catalogue: DemoCatalogue) -> list[Path]:
     """Both editions, oldest first (the order they must be loaded in)."""
     published = [e for e in catalogue.entries if not e.unpublished]

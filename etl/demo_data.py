@@ -497,7 +497,7 @@ def generate_exports(out_dir: Path, *, today: date | None = None, seed: int = 72
     services = demo_catalogue.build(seed)
     calendar = _Calendar(range(start.year - 1, end.year + 3))
     open_dossiers = _empty_dossiers()
-    paths: list[Path] = demo_catalogue.write(out_dir, services) if months else []
+    paths: list[Path] = []
     for done, month in enumerate(months, start=1):
         previous_end, month_end = _minutes(month) - 1, _minutes(_next_month(month)) - 1
         if month == REFORM:

@@ -56,6 +56,22 @@ def write_csv(path: Path, rows: list[dict], delimiter: str = ",", bom: bool = Fa
     return path
 
 
+CATALOGUE_HEADERS = ["Mã TTHC", "Tên TTHC", "Lĩnh vực", "Cấp thực hiện", "Mức độ DVC", "Cơ quan thực hiện",
+                     "Thời hạn giải quyết", "Phí, lệ phí", "Thanh toán trực tuyến", "Ngày hiệu lực", "Ngày bãi bỏ"]
+
+
+def write_catalogue(path: Path, rows: list[dict], delimiter: str = ",") -> Path:
+    """A shape-C service catalogue with the contract's headers; a row gives at least its code and levels
+    (``Tên TTHC`` and ``Lĩnh vực`` default to a name from the code and "Hộ tịch")."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CATALOGUE_HEADERS, delimiter=delimiter)
+        writer.writeheader()
+        for row in rows:
+            defaults = {"Tên TTHC": f"Thủ tục {row.get('Mã TTHC', '')}", "Lĩnh vực": "Hộ tịch"}
+            writer.writerow({h: row.get(h, defaults.get(h, "")) for h in CATALOGUE_HEADERS})
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -225,27 +225,6 @@ def test_due_soon_lists_pending_dossiers_due_within_the_window(tmp_path):
     assert rows[0]["hours_left"] == 3
 
 
-def test_decision_766_points_follow_kpi_md(tmp_path):
-    from warehouse.index766 import index766, total
-
-    con = load(tmp_path, [
-        dossier("early", "01/03/2024", **{"Ngày hẹn trả": "10/03/2024", "Ngày có kết quả": "05/03/2024",
-                                          "Trạng thái": "9", "Kênh nộp": "Trực tuyến", "Số hóa": "Có",
-                                          "Mức độ hài lòng": "Hài lòng"}),
-        dossier("late", "01/03/2024", **{"Ngày hẹn trả": "05/03/2024", "Ngày có kết quả": "10/03/2024",
-                                         "Trạng thái": "9", "Mức độ hài lòng": "Không hài lòng"}),
-        dossier("open-on-track", "20/03/2024", **{"Ngày hẹn trả": "10/04/2024"}),
-        dossier("open-overdue", "01/03/2024", **{"Ngày hẹn trả": "15/03/2024"}),
-    ])
-    rows = {r["code"]: r for r in index766(con, Slice(*MARCH), scope=ALL)}
-    assert rows["2.1"]["r"] == 2 / 4 and rows["2.1"]["points"] == 20 * 0.5      # target 100%
-    assert rows["3.3"]["r"] == 1 / 4 and rows["3.3"]["points"] == 6 * (0.25 / 0.5)
-    assert rows["3.6"]["r"] is None and rows["3.6"]["points"] is None            # no fee paid: not estimated
-    assert rows["4.2"]["points"] == 4 * (0.25 / 0.8)
-    assert rows["5.4"]["r"] == 1 - 0.5 - 0.5 and rows["5.4"]["points"] == 0
-    assert total(list(rows.values()))[1] == 42
-
-
 def test_dossier_list_holds_the_received_total(tmp_path):
     from warehouse.kpi import dossier_page
 
