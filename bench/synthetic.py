@@ -11,9 +11,6 @@ from common.settings import get_settings
 
 REFORM = datetime(2025, 7, 1).timestamp()  # codes of the 2024 list before, of the 2025 list from then on
 
-FIELDS = ["Hộ tịch", "Chứng thực", "Đất đai", "Đăng ký kinh doanh", "Xây dựng", "Lao động", "Tư pháp",
-          "Giáo dục", "Y tế", "Giao thông vận tải", "Tài nguyên nước", "Môi trường", "Nông nghiệp"]
-WEIGHTS = np.array([30, 25, 12, 8, 5, 4, 4, 3, 3, 2, 1.5, 1.5, 1])
 STATUS = {2: "Đã tiếp nhận", 4: "Đang xử lý", 9: "Đã có kết quả", 10: "Đã trả kết quả", 7: "Công dân rút"}
 
 
@@ -36,8 +33,20 @@ def unit_codes(received: np.ndarray, rng: np.random.Generator) -> np.ndarray:
                     new[rng.integers(0, len(new), len(received))])
 
 
+def procedures(rng: np.random.Generator, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(code, name, field) of each dossier, drawn from the demo's catalogue (``etl.demo_catalogue``, loaded
+    beside the export by the benchmark) with falling weights: a few procedures take most dossiers."""
+    from etl.demo_catalogue import build
+
+    entries = [e for e in build(72).entries if not e.new and not e.unpublished]
+    weights = 1 / np.arange(1, len(entries) + 1) ** 1.1
+    drawn = rng.choice(len(entries), rows, p=weights / weights.sum())
+    return tuple(np.array([getattr(e, key) for e in entries])[drawn] for key in ("code", "name", "field"))
+
+
 def write_export(path: Path, rows: int, seed: int = 1) -> Path:
     rng = np.random.default_rng(seed)
+    codes, names, fields = procedures(rng, rows)
     start = datetime(2019, 1, 1).timestamp()
     span = datetime(2026, 10, 31).timestamp() - start
     received = np.sort(start + rng.random(rows) * span)
@@ -53,9 +62,9 @@ def write_export(path: Path, rows: int, seed: int = 1) -> Path:
 
     frame = pl.DataFrame({
         "Mã hồ sơ": [f"B{i:09d}" for i in range(rows)],
-        "Mã TTHC": "1.000001.000.00.00.H56",
-        "Tên TTHC": "Thủ tục",
-        "Lĩnh vực": np.array(FIELDS)[rng.choice(len(FIELDS), rows, p=WEIGHTS / WEIGHTS.sum())],
+        "Mã TTHC": codes,
+        "Tên TTHC": names,
+        "Lĩnh vực": fields,
         "Cơ quan giải quyết": "UBND",
         "Cấp giải quyết": rng.choice(["Tỉnh", "Huyện", "Xã"], rows, p=[0.2, 0.3, 0.5]),
         "Mã ĐVHC": units,

@@ -319,8 +319,33 @@ def test_every_header_and_alias_maps_to_its_column(data, alias, bom):
     assume(len(set(headers)) == len(headers))
     if bom:
         headers[0] = "\ufeff" + headers[0]
-    mapping = map_headers("x.csv", headers)
+    mapping = map_headers("x.csv", headers).mapping
     assert mapping == {h: name for h, (_, name) in zip(headers, chosen, strict=True) if name}
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_a_catalogue_is_recognised_by_its_headers_however_they_are_written(data):
+    """Shape C: its headers or aliases, in any case, with or without diacritics, in any order."""
+    alias = data.draw(st.lists(st.booleans(), min_size=len(contract.CATALOGUE_COLUMNS),
+                               max_size=len(contract.CATALOGUE_COLUMNS)))
+    chosen = [(c.headers[1 if a else 0], c.name) for c, a in zip(contract.CATALOGUE_COLUMNS, alias, strict=True)]
+    chosen = data.draw(st.permutations(chosen + [("Ghi chú", None)]))
+    headers = [data.draw(header_like(h)) for h, _ in chosen]
+    assume(len(set(headers)) == len(headers))
+    found = map_headers("danh_muc.csv", headers)
+    assert found.content == "catalogue"
+    assert found.mapping == {h: name for h, (_, name) in zip(headers, chosen, strict=True) if name}
+
+
+@pytest.mark.parametrize("missing", [c for c in contract.CATALOGUE_COLUMNS if c.required], ids=lambda c: c.name)
+def test_a_catalogue_missing_a_required_column_is_refused_naming_it(missing):
+    headers = [c.headers[0] for c in contract.CATALOGUE_COLUMNS if c is not missing]
+    if missing.name == "levels":
+        headers.append("Ngày hiệu lực")  # still a catalogue by its other columns
+    with pytest.raises(RefusedFile) as refused:
+        map_headers("danh_muc.csv", headers)
+    assert f"'{missing.headers[0]}'" in refused.value.problem_vi and "danh mục" in refused.value.problem_vi
 
 
 @pytest.mark.parametrize("missing", [c for c in contract.TABULAR_COLUMNS if c.required], ids=lambda c: c.name)

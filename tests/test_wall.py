@@ -45,13 +45,26 @@ def open_wall(chromium, app, query: str, size: tuple[int, int]):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_wall_fills_the_screen_without_clipping_at_each_size(chromium, sample_app, size, tmp_path):
     page, errors = open_wall(chromium, sample_app, "rotate=0", size)
-    for screen in range(4):  # every rotating screen, one at a time
+    from dashboards.views.wall import SCREENS
+
+    for screen in range(len(SCREENS)):  # every rotating screen, one at a time
         page.evaluate("i => document.querySelectorAll('.wall-screen').forEach("
                       "(el, j) => el.style.display = j === i ? '' : 'none')", screen)
         page.wait_for_timeout(300)
         assert page.evaluate(LAYOUT_PROBLEMS) == [], f"screen {screen}"
     headline_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.wall-tile-value')).fontSize)")
     assert headline_px >= 0.06 * size[1]
+    # the trend's legend and axis labels grow with the screen like the tiles', and legend entries do not touch
+    page.evaluate("document.querySelectorAll('.wall-screen').forEach((el, j) => el.style.display = j === 0 ? '' : 'none')")
+    page.wait_for_timeout(300)
+    chart_px = page.evaluate("""() => ['#wall-trend .legendtext', '#wall-trend .xtick text', '#wall-trend .ytick text']
+        .map(s => parseFloat(document.querySelector(s).style.fontSize))""")
+    assert min(chart_px) >= 0.018 * size[1], chart_px
+    entries = page.evaluate("""() => [...document.querySelectorAll('#wall-trend .legend .traces')]
+        .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; })""")
+    overlapping = [(a, b) for i, a in enumerate(entries) for b in entries[i + 1:]
+                   if a[0] < b[1] - 1 and b[0] < a[1] - 1 and a[2] < b[3] - 1 and b[2] < a[3] - 1]
+    assert len(entries) >= 2 and overlapping == [], entries
     assert page.locator(".app-navbar").count() == 0  # nothing to click
     page.screenshot(path=str(tmp_path / f"wall-{size[0]}.png"))
     assert errors == []

@@ -101,8 +101,7 @@ def refresh(_n, viewport, settings):
     unit = data.visible_unit(settings.get("unit"))
     chosen = [p for p in view.PANELS if p in (settings.get("panels") or ())]
     height = (viewport or {}).get("height") if isinstance(viewport, dict) else None
-    # Type follows the screen's height, in a few steps (so cached screens are few): 18 px at 1080, 36 at 2160.
-    font_px = min(48, max(12, 6 * round((height if isinstance(height, (int, float)) else 1080) / 360)))
+    font_px = view.chart_font_px(height if isinstance(height, (int, float)) else 1080)
     as_of, stale = view.data_as_of(lang)
     builders = {
         "trend": lambda: view.trend(unit, lang, font_px), "fields": lambda: view.fields(unit, lang, font_px),

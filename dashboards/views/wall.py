@@ -36,11 +36,20 @@ def month_slices(unit: str | None) -> tuple[Slice, Slice]:
     return Slice(start, end, unit=unit), Slice(previous_start, previous_end, unit=unit)
 
 
+def chart_font_px(screen_height: float) -> int:
+    """Chart type in proportion to the screen, like the tiles' (vh) text: 20 px at 1080, 42 at 2160, in
+    2-px steps so cached screens stay few."""
+    return min(56, max(12, 2 * round(screen_height * 0.0097)))
+
+
 def style_dark(fig: go.Figure, font_px: int) -> go.Figure:
     """The control-room look: transparent background, light text, sizes that follow the screen."""
     fig.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                       font=dict(color="#e6edf3", size=font_px),
-                      legend=dict(font=dict(size=font_px), itemwidth=max(30, font_px * 2)),
+                      legend=dict(font=dict(size=font_px), itemwidth=max(30, font_px * 2),
+                                  # each entry as wide as the longest name: at 4K plotly's own spacing
+                                  # runs one entry into the next
+                                  entrywidthmode="pixels", entrywidth=_legend_entry_px(fig, font_px)),
                       margin=dict(l=8, r=font_px * 3, t=font_px * 2, b=8), autosize=True, height=None)
     fig.update_xaxes(gridcolor="#30363d", linecolor="#30363d", tickfont=dict(size=font_px))
     fig.update_yaxes(gridcolor="#30363d", linecolor="#30363d", tickfont=dict(size=font_px))
@@ -49,6 +58,11 @@ def style_dark(fig: go.Figure, font_px: int) -> go.Figure:
     # lines and markers grow with the screen too, to stay visible across the room
     fig.update_traces(line_width=max(3, font_px / 5), marker_size=max(7, font_px / 2.5), selector=dict(type="scatter"))
     return fig
+
+
+def _legend_entry_px(fig: go.Figure, font_px: int) -> int:
+    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
+    return round(font_px * (0.6 * max((len(n) for n in names), default=8) + 3.5))
 
 
 def headline(unit: str, lang: str) -> list:
