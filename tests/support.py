@@ -238,3 +238,14 @@ def xlsx_download(page, button: str, tmp_path: Path):
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     return download.value.suggested_filename, pl.read_excel(path, engine="calamine")
+
+
+SETTLED = ("() => document.querySelector('#_pages_content > *') !== null"
+           " && document.querySelector('[data-dash-is-loading=\"true\"]') === null")
+
+
+def open_settled(page, url: str) -> None:
+    """Go to ``url`` and wait until Dash's router and callbacks have drawn the page: "networkidle" alone
+    passes in the gap between two callbacks on a busy machine."""
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_function(SETTLED)

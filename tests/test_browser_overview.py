@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.support import open_settled
+
 pytestmark = pytest.mark.browser
 
 
@@ -13,7 +15,7 @@ def open_page(chromium, app, path: str):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(app.url + path, wait_until="networkidle")
+    open_settled(page, app.url + path)
     return page, errors
 
 
@@ -68,6 +70,7 @@ def test_unknown_address_says_so_in_vietnamese(chromium, sample_app):
 
 def test_topic_page_drills_down_by_clicking_a_unit(chromium, sample_app):
     page, errors = open_page(chromium, sample_app, "/truc-tuyen?from=2024-01-01&to=2024-06-30&unit=72")
+    page.wait_for_selector("#truc-tuyen-units .js-plotly-plot .main-svg")  # the router may still be drawing
     labels = page.evaluate("document.querySelector('#truc-tuyen-units .js-plotly-plot').data[0].y")
     district = next(i for i, name in enumerate(labels) if name.startswith(("Huyện", "Thành phố", "Thị xã")))
     page.locator("#truc-tuyen-units .bars .point path").nth(district).click(force=True)

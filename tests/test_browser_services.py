@@ -15,7 +15,7 @@ from etl.demo_catalogue import generate_catalogues
 from etl.demo_data import generate_exports
 from reports.render import render
 from reports.weekly import build
-from tests.support import TEST_PASSWORD, AppProcess, add_user, etl_load, run, sign_in
+from tests.support import TEST_PASSWORD, AppProcess, add_user, etl_load, run, sign_in, open_settled
 from warehouse.index766 import estimate
 from warehouse.scope import Scope
 from warehouse.slice import Slice
@@ -79,7 +79,7 @@ def open_page(chromium, app, path: str, size=(1366, 768)):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(app.url + path, wait_until="networkidle")
+    open_settled(page, app.url + path)
     return page, errors
 
 

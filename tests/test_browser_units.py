@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from etl.load import load_files
-from tests.support import AppProcess
+from tests.support import AppProcess, open_settled
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "tmp"
@@ -54,7 +54,7 @@ def open_page(chromium, app, path: str, size=(1366, 768)):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(app.url + path, wait_until="networkidle")
+    open_settled(page, app.url + path)
     return page, errors
 
 

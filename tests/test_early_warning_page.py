@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.support import cli_kpi, xlsx_download
+from tests.support import cli_kpi, xlsx_download, open_settled
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def test_filters_go_to_the_url_and_back_restores_them(chromium, sample_app, samp
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(sample_app.url + "/canh-bao?from=2024-03-01&to=2024-04-30&unit=72", wait_until="networkidle")
+    open_settled(page, sample_app.url + "/canh-bao?from=2024-03-01&to=2024-04-30&unit=72")
     everything = overdue_count(page)
     assert everything == cli_kpi(sample_db, "--from", "2024-03-01", "--to", "2024-04-30", "--unit", "72")[
         "pending_overdue"]
@@ -39,15 +39,14 @@ def test_filters_go_to_the_url_and_back_restores_them(chromium, sample_app, samp
 
 def test_a_shared_link_reopens_the_same_view(chromium, sample_app):
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768})
-    page.goto(sample_app.url + "/canh-bao?from=2024-03-01&to=2024-04-30&unit=703&level=X%C3%A3",
-              wait_until="networkidle")
+    open_settled(page, sample_app.url + "/canh-bao?from=2024-03-01&to=2024-04-30&unit=703&level=X%C3%A3")
     assert page.locator("#cb-level").input_value() == "Xã"
     assert "Thành phố Tây Ninh" in page.locator("#cb-unit").inner_text()
 
 
 def test_a_period_preset_sets_the_dates_in_the_url(chromium, sample_app):
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768})
-    page.goto(sample_app.url + "/canh-bao?unit=72", wait_until="networkidle")
+    open_settled(page, sample_app.url + "/canh-bao?unit=72")
     page.select_option("#cb-preset", "last_month")
     page.wait_for_url(re.compile(r"preset=last_month"))
     assert "from=2024-04-01" in page.url and "to=2024-04-30" in page.url  # the sample's newest day is 30/05/2024
@@ -85,7 +84,7 @@ def test_the_overdue_grid_pages_and_sorts_on_the_server(chromium, sample_app, sa
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.post_data or "") if "_dash-update-component" in r.url else None)
-    page.goto(sample_app.url + OVERDUE_VIEW, wait_until="networkidle")
+    open_settled(page, sample_app.url + OVERDUE_VIEW)
     page.wait_for_selector("#cb-overdue .ag-row")
     total = overdue_count(page)
     assert total == 22 and len(shown_ids(page)) == 22  # 50 a page: one page
@@ -120,7 +119,7 @@ def test_exports_hold_the_whole_list_in_the_shown_order_with_vietnamese_headers(
     import csv
 
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768}, accept_downloads=True)
-    page.goto(sample_app.url + OVERDUE_VIEW, wait_until="networkidle")
+    open_settled(page, sample_app.url + OVERDUE_VIEW)
     page.wait_for_selector("#cb-overdue .ag-row")
     total = overdue_count(page)
     page.click("#cb-overdue .ag-header-cell[col-id='dossier_id'] .ag-header-cell-label")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support import cli_kpi, xlsx_download
+from tests.support import cli_kpi, xlsx_download, open_settled
 
 pytestmark = pytest.mark.browser
 PERIOD = "from=2024-01-01&to=2024-06-30"
@@ -22,7 +22,7 @@ def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(sample_app.url + f"/tre-han?{PERIOD}&units_as_of=2025-06-30", wait_until="networkidle")
+    open_settled(page, sample_app.url + f"/tre-han?{PERIOD}&units_as_of=2025-06-30")
     assert page.locator("#unit-breadcrumb").inner_text().strip() == "Tỉnh Tây Ninh"
 
     click_first_unit_bar(page)  # today's province → the old province it was made from (the samples: old 72)
@@ -54,7 +54,7 @@ def test_drill_down_by_clicking_and_back_up(chromium, sample_app, sample_db):
 def test_todays_units_drill_from_the_province_to_a_new_commune(chromium, sample_app, sample_db):
     """Today's units (the default): the province › a new commune, its 2024 figures restated."""
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900})
-    page.goto(sample_app.url + f"/tre-han?{PERIOD}", wait_until="networkidle")
+    open_settled(page, sample_app.url + f"/tre-han?{PERIOD}")
     click_first_unit_bar(page)
     page.wait_for_url(re.compile(r"unit=\d{5}(&|$)"))
     commune = re.search(r"unit=(\d{5})", page.url).group(1)
@@ -67,7 +67,7 @@ def test_todays_units_drill_from_the_province_to_a_new_commune(chromium, sample_
 
 def test_06a_totals_equal_the_cli(chromium, sample_app, sample_db):
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900})
-    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=703&by=field", wait_until="networkidle")
+    open_settled(page, sample_app.url + f"/tre-han?{PERIOD}&unit=703&by=field")
     cells = {c.get_attribute("col-id"): c.inner_text() for c in page.locator(".ag-floating-bottom .ag-cell").all()}
     cli = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "703")
     assert int(cells["received_new"].replace(".", "")) == cli["received_new"]
@@ -79,7 +79,7 @@ def test_exported_csv_adds_up_to_the_cli(chromium, sample_app, sample_db, tmp_pa
     import csv
 
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field", wait_until="networkidle")
+    open_settled(page, sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field")
     page.wait_for_selector("#late-table .ag-row")
     with page.expect_download() as download:
         page.click("#late-table-csv")
@@ -99,7 +99,7 @@ def test_exported_xlsx_holds_the_table_with_vietnamese_headers_and_adds_up_to_th
     import polars as pl
 
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field", wait_until="networkidle")
+    open_settled(page, sample_app.url + f"/tre-han?{PERIOD}&unit=72&by=field")
     page.wait_for_selector("#late-table .ag-row")
     shown = page.locator("#late-table .ag-center-cols-container .ag-row").count()
     name, sheet = xlsx_download(page, "#late-table-xlsx", tmp_path)
@@ -118,7 +118,7 @@ def test_a_communes_dossiers_are_paged_by_the_server_and_export_whole(chromium, 
     import csv
 
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    page.goto(sample_app.url + f"/tre-han?{PERIOD}&unit=25459", wait_until="networkidle")
+    open_settled(page, sample_app.url + f"/tre-han?{PERIOD}&unit=25459")
     page.wait_for_selector("#late-dossiers .ag-row")
     total = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "25459")["received_total"]
     assert f"({total})" in page.locator("#late-dossiers-title").inner_text()

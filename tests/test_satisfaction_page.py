@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import cli_kpi
+from tests.support import cli_kpi, open_settled
 
 pytestmark = pytest.mark.browser
 PERIOD = "from=2024-01-01&to=2024-06-30"
@@ -16,8 +16,9 @@ def test_rating_distribution_and_agencies_add_up_to_the_cli(chromium, sample_app
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(sample_app.url + f"/hai-long?{PERIOD}&unit=72", wait_until="networkidle")
+    open_settled(page, sample_app.url + f"/hai-long?{PERIOD}&unit=72")
     page.wait_for_selector("#hai-long-agencies .ag-row")
+    page.wait_for_selector("#hai-long-distribution .js-plotly-plot .main-svg")  # the router may still be drawing
     bars = page.evaluate("document.querySelector('#hai-long-distribution .js-plotly-plot').data[0]")
     assert bars["y"] == ["Rất hài lòng", "Hài lòng", "Không hài lòng", "Chưa đánh giá"]
     cli = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "72")

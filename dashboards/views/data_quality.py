@@ -59,7 +59,8 @@ def quarantine_table(lang: str):
     } for r in data.quarantined_rows()]
     columns = [("batch_id", "col_batch", NARROW), ("file_name", "col_file"), ("row_number", "col_row", NARROW),
                ("reason", "col_reason", {"flex": 2}), ("raw", "col_raw", WIDE)]
-    return grid("dq-quarantine", rows, columns, lang, file_name="dong-bi-cach-ly.csv")
+    # one line a row (the raw row whole on hover): a wrapped raw row made every row twenty lines tall
+    return grid("dq-quarantine", rows, columns, lang, file_name="dong-bi-cach-ly.csv", page_size=10, compact=True)
 
 
 def warnings_table(lang: str):
