@@ -102,7 +102,7 @@ def not_in_catalogue(lang: str):
     shown = [{"code": r["procedure_code"], "name": r["procedure_name"] or "", "field": r["field"] or "",
               "dossiers": r["dossiers"], "first": formats.day(r["first_received"], lang),
               "last": formats.day(r["last_received"], lang)} for r in rows]
-    columns = [("code", "col_code"), ("name", "col_procedure", WIDE), ("field", "col_field"),
+    columns = [("code", "col_procedure_code"), ("name", "col_procedure", WIDE), ("field", "col_field"),
                ("dossiers", "col_dossiers", number_column(lang)), ("first", "col_first_received"),
                ("last", "col_last_received")]
     return [summary, grid("dq-catalogue", shown, columns, lang, file_name="tthc-ngoai-danh-muc.csv", page_size=10)]

@@ -89,7 +89,7 @@ def fields_offer_use(s: Slice, lang: str) -> go.Figure:
     return base_layout(fig, lang, max(300, 34 * len(rows) + 80))
 
 
-LIST_COLUMNS = [("code", "col_code", {"flex": 0, "width": 190}), ("name", "col_procedure", {"flex": 4}),
+LIST_COLUMNS = [("code", "col_procedure_code", {"flex": 0, "width": 190}), ("name", "col_procedure", {"flex": 4}),
                 ("field", "col_field", {"flex": 2}), ("levels", "col_levels", {"flex": 0, "width": 120}),
                 ("online", "col_online_level", {"flex": 0, "width": 130})]
 
