@@ -24,6 +24,7 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
     "online_payment_rate": ("Tỷ lệ thanh toán trực tuyến", "Online payment rate"),
     "digitised_rate": ("Tỷ lệ số hóa hồ sơ", "Digitisation rate"),
     "satisfaction_rate": ("Tỷ lệ hài lòng", "Satisfaction rate"),
+    "pending_overdue_per_1000": ("Hồ sơ quá hạn trên 1.000 hồ sơ tiếp nhận", "Overdue per 1,000 received"),
     # KPI.md "Service catalogue"
     "procedures_total": ("Tổng số TTHC", "Procedures"),
     "procedures_full_online": ("TTHC cung cấp DVCTT toàn trình", "Fully online procedures"),
@@ -44,10 +45,11 @@ KPI_SHORT: dict[str, tuple[str, str]] = {
     "digitised_rate": ("Số hóa", "Digitised"),
     "received_new": ("Hồ sơ tiếp nhận", "Dossiers received"),
     "pending_overdue": ("Đang quá hạn", "Pending overdue"),
+    "pending_overdue_per_1000": ("Quá hạn/1.000 hồ sơ", "Overdue per 1,000"),
 }
 
 # Rates where a lower figure is better (colour and arrows flip).
-LOWER_IS_BETTER = frozenset({"late_rate", "pending_overdue", "resolved_late"})
+LOWER_IS_BETTER = frozenset({"late_rate", "pending_overdue", "resolved_late", "pending_overdue_per_1000"})
 
 CHANNEL_LABELS: dict[int, tuple[str, str]] = {
     1: ("Trực tiếp", "In person"), 2: ("Trực tuyến", "Online"), 3: ("Bưu chính công ích", "Postal service"),
@@ -100,6 +102,17 @@ UI: dict[str, tuple[str, str]] = {
     "no_target": ("Không đặt mục tiêu", "No target set"),
     "late_by_field": ("Tỷ lệ trễ hạn theo lĩnh vực", "Late rate by field"),
     "units_ranked": ("Xếp hạng đơn vị", "Units ranked"),
+    "map_no_data": ("Không có số liệu", "No figure"),
+    "map_title": ("Bản đồ xã, phường: {metric}", "Map of communes: {metric}"),
+    "map_click": ("bấm vào xã, phường để xem chi tiết", "click a commune for its figures"),
+    "map_boundaries": ("Ranh giới xã, phường trên bản đồ", "Commune boundaries of the map"),
+    "map_without_shape": ("Xã, phường không có ranh giới", "Commune without a shape"),
+    "map_without_commune": ("Ranh giới không thuộc xã, phường nào", "Shape without a commune"),
+    "map_file": ("Tệp ranh giới: {file}, {shapes} vùng", "Boundary file: {file}, {shapes} shapes"),
+    "map_all_matched": ("Mọi xã, phường đều có ranh giới và mọi ranh giới đều khớp một xã, phường.",
+                        "Every commune has a shape and every shape matches a commune."),
+    "map_worst": ("Trễ hạn nhiều nhất", "Most late"),
+    "map_wall": ("Tỷ lệ trễ hạn theo xã, phường, 12 tháng qua", "Late rate by commune, last 12 months"),
     "unknown_unit": ("Không xác định", "Unknown unit"),
     "unit_itself_province": ("Các sở, ngành cấp tỉnh", "Provincial departments"),
     "new_units": ("Theo đơn vị mới", "In new units"),

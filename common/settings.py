@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     province_code: str = "80"
     reference_dir: Path = Path(__file__).resolve().parents[1] / "warehouse" / "reference"
     unit_assignment_file: Path | None = None
+    # Commune boundaries for the map (GeoJSON, properties.code = the 2025 code); by default the reference
+    # folder's boundaries/communes_<province>.geojson
+    boundaries_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
@@ -135,6 +138,11 @@ class Settings(BaseSettings):
     province_name: str = "Tây Ninh"
     targets: Targets = Field(default_factory=Targets)
     criteria_766: dict[str, Criterion766] = Field(default_factory=default_criteria_766)
+
+    @property
+    def boundaries_path(self) -> Path:
+        """The commune boundary file in use: the setting, else the reference folder's file of the province."""
+        return self.boundaries_file or self.reference_dir / "boundaries" / f"communes_{self.province_code}.geojson"
 
 
 @lru_cache(maxsize=1)

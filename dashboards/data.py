@@ -20,6 +20,7 @@ from common.labels import label
 from common.periods import months_ending, preset_range
 from common.settings import get_settings
 from warehouse import catalog, kpi, units
+from warehouse import boundaries as boundaries_q
 from warehouse import index766 as index766_q
 from warehouse import services as services_q
 from warehouse.scope import OutOfScope, Scope
@@ -358,3 +359,20 @@ def dossier_page(s: Slice, offset: int, limit: int, sort: kpi.Sort) -> kpi.Page:
 def has_children(s: Slice) -> bool:
     here = located(s)
     return _cached("has_children", lambda: units.has_children(reader().cursor(), here), here)
+
+
+def boundaries() -> boundaries_q.Boundaries:
+    """The commune shapes of the map (read once per version of the boundary file)."""
+    return boundaries_q.load(get_settings().boundaries_path)
+
+
+def todays_communes() -> dict[str, str]:
+    """code → name of today's communes of the province (what the map draws)."""
+    return _cached("todays_communes", lambda: boundaries_q.todays_communes(reader().cursor()))
+
+
+def boundary_mismatches() -> dict[str, list[dict]]:
+    """Today's communes without a shape and shapes without a commune, for the data page."""
+    shapes = boundaries()
+    return _cached("boundary_mismatches", lambda: boundaries_q.mismatches(shapes, todays_communes()),
+                   shapes.source, len(shapes.names))

@@ -33,7 +33,7 @@ def test_overview_shows_filled_cards_and_charts(chromium, sample_app):
     assert all(re.search(r"\d", v) for v in values.values())
     assert page.locator(".kpi-vs-previous").count() == page.locator(".kpi-vs-last-year").count() == 8
     assert page.locator(".kpi-vs-last-year").first.inner_text().endswith("so với cùng kỳ năm trước")
-    assert page.locator(".js-plotly-plot").count() == 3
+    assert page.locator(".js-plotly-plot").count() == 4  # trend, fields, ranking, map
     assert page.get_by_text("Tỷ lệ trễ hạn theo lĩnh vực").is_visible()
     assert errors == []
 

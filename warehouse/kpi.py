@@ -33,7 +33,12 @@ KPI_KEYS = COUNT_KEYS + RATE_KEYS
 # The distribution of ratings behind satisfaction_rate, among the dossiers resolved in the period.
 RATING_KEYS = ("very_satisfied", "satisfied", "dissatisfied", "not_rated")
 DETAIL_KEYS = ("rated_total", "rated_dissatisfied", "dissatisfied_rate", "fee_base", "fee_amount",
-               "cashless_amount", "full_online_base", "estimated_dossiers") + RATING_KEYS
+               "cashless_amount", "full_online_base", "estimated_dossiers", "pending_overdue_per_1000") + RATING_KEYS
+# The count each rate is a share of (the volume a ranking or a map shows beside the rate).
+BASE_KEYS = {"on_time_rate": "resolved_total", "early_rate": "resolved_total", "late_rate": "resolved_total",
+             "online_rate": "received_new", "full_online_rate": "full_online_base", "cashless_rate": "fee_base",
+             "online_payment_rate": "fee_base", "digitised_rate": "received_new", "satisfaction_rate": "rated_total",
+             "pending_overdue_per_1000": "received_total"}
 DIMENSIONS = ("none", "field", "agency", "handling_level", "channel", "procedure", "unit_child")
 
 
@@ -94,7 +99,7 @@ def empty_kpis() -> dict:
     """The figures of a slice with no dossiers: zero counts, null rates."""
     counts = dict.fromkeys(COUNT_KEYS + ("rated_total", "rated_dissatisfied", "fee_base", "fee_amount",
                                          "cashless_amount", "full_online_base", "estimated_dossiers") + RATING_KEYS, 0)
-    return counts | dict.fromkeys(RATE_KEYS + ("dissatisfied_rate",))
+    return counts | dict.fromkeys(RATE_KEYS + ("dissatisfied_rate", "pending_overdue_per_1000"))
 
 
 def kpis(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope, now: datetime | None = None) -> dict:

@@ -95,6 +95,16 @@ def nice_step(at_least: float) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= at_least)
 
 
+PER_1000 = frozenset({"pending_overdue_per_1000"})
+
+
+def value_text(metric: str, value: float | None, lang: str) -> str:
+    """A ranked or mapped value as people read it: a percentage, or dossiers per 1,000 with one decimal."""
+    if metric in PER_1000:
+        return formats.decimal(value, lang, 1)
+    return formats.percent(value, lang)
+
+
 def worse_than(metric: str, value: float | None, reference: float | None) -> bool:
     """Whether ``value`` is worse than ``reference`` for this metric (lower is better for late rates)."""
     if value is None or reference is None:
@@ -127,7 +137,7 @@ def ranked_bar(items: list[tuple], lang: str, *, metric: str,
     colours = [COLOURS["muted"] if is_ref else COLOURS["bad"] if worse_than(metric, value, ref_value)
                else COLOURS["primary"] for _, value, _, is_ref, _ in rows]
     names = [f"<b>{name}</b>" if is_ref else name for name, _, _, is_ref, _ in rows]
-    texts = [formats.percent(value, lang) for _, value, _, _, _ in rows]
+    texts = [value_text(metric, value, lang) for _, value, _, _, _ in rows]
     fig = go.Figure(go.Bar(
         x=[value for _, value, _, _, _ in rows], y=names, orientation="h", marker_color=colours, text=texts,
         textposition="outside", cliponaxis=False,
@@ -135,7 +145,8 @@ def ranked_bar(items: list[tuple], lang: str, *, metric: str,
         hovertemplate="%{y}: %{text} (%{customdata[1]:,.0f} " + label("dossiers", lang) + ")<extra></extra>",
     ))
     top = max(value for _, value, _, _, _ in rows) or 0.01
-    fig.update_layout(xaxis=dict(tickformat=".1%", range=[0, top * 1.25]), yaxis=dict(autorange="reversed"),
+    fig.update_layout(xaxis=dict(tickformat=".1%" if metric not in PER_1000 else ",.1f", range=[0, top * 1.25]),
+                      yaxis=dict(autorange="reversed"),
                       bargap=0.3)
     if hidden:
         fig.add_annotation(text=label("more_units", lang).format(count=formats.number(hidden, lang)),

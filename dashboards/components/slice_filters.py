@@ -78,20 +78,22 @@ def query_args(start, end, unit, field, level, channel, lang: str, units_as_of: 
     return {k: v for k, v in args.items() if v and v not in (ALL, PROVINCE, CURRENT)}
 
 
-def link_to_url(prefix: str, *, drill_graph: str | None = None, extra: tuple[str, str] | None = None) -> None:
+def link_to_url(prefix: str, *, drill_graph: str | tuple[str, ...] = (),
+                extra: tuple[str, str] | None = None) -> None:
     """Register the callback that writes the filter bar ``prefix`` into the page's URL.
 
-    ``drill_graph``: a chart whose points carry a unit code in ``customdata``; clicking one drills
-    into that unit. ``extra``: (component id, query key) of one more page control to keep in the URL.
+    ``drill_graph``: charts (a ranking, a map) whose points carry a unit code first in ``customdata``;
+    clicking one drills into that unit. ``extra``: (component id, query key) of one more page control to
+    keep in the URL.
     """
+    drill_graphs = (drill_graph,) if isinstance(drill_graph, str) else tuple(drill_graph)
     inputs = [Input(f"{prefix}-preset", "value"),
               Input(f"{prefix}-period", "start_date"), Input(f"{prefix}-period", "end_date"),
               Input(f"{prefix}-units-view", "value"), Input(f"{prefix}-unit", "value"), Input(f"{prefix}-field", "value"),
               Input(f"{prefix}-level", "value"), Input(f"{prefix}-channel", "value")]
     if extra:
         inputs.append(Input(extra[0], "value"))
-    if drill_graph:
-        inputs.append(Input(drill_graph, "clickData"))
+    inputs += [Input(graph, "clickData") for graph in drill_graphs]
 
     @callback(Output(f"{prefix}-url", "search"), *inputs, State(f"{prefix}-lang", "children"),
               prevent_initial_call=True)
@@ -103,8 +105,8 @@ def link_to_url(prefix: str, *, drill_graph: str | None = None, extra: tuple[str
         else:
             preset = "custom"
         extra_value = controls.pop(0) if extra else None
-        if drill_graph and dash.ctx.triggered_id == drill_graph:  # drill down into the clicked unit
-            click = controls[0] or {}
+        if dash.ctx.triggered_id in drill_graphs:  # drill down into the clicked unit
+            click = controls[drill_graphs.index(dash.ctx.triggered_id)] or {}
             code = click.get("points", [{}])[0].get("customdata", [""])[0]
             if not code or code in (unit, UNKNOWN_UNIT, NEW_UNITS):
                 return no_update

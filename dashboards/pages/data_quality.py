@@ -30,6 +30,7 @@ def layout(lang: str = "vi", **_query) -> html.Div:
         section("warnings", view.warnings_table(lang), lang, export_grid="dq-warnings"),
         section("split_communes", view.split_communes_table(lang), lang, export_grid="dq-split"),
         section("not_in_catalogue", view.not_in_catalogue(lang), lang, export_grid="dq-catalogue"),
+        section("map_boundaries", view.boundary_mismatches(lang), lang),
         section("mail_failures", view.mail_failures_table(lang), lang),
     ])
 

@@ -38,24 +38,28 @@ def layout(lang: str = "vi", **query) -> html.Div:
                               dbc.CardBody(dcc.Graph(id="overview-late-by-field", figure=view.late_by_field(s, lang),
                                                      **graph))]), lg=5, className="mb-3"),
         ]),
-        dbc.Card([
-            dbc.CardHeader(html.Div([
-                html.Span(label("units_ranked", lang)),
-                dbc.Select(id="overview-rank-metric", options=metric_options, value="late_rate",
-                           className="rank-metric", size="sm"),
-            ], className="card-header-row")),
-            dbc.CardBody(dcc.Graph(id="overview-units", figure=view.units_ranked(s, "late_rate", lang), **graph)),
-        ], className="mb-3"),
+        view.ranking_and_map("overview-units", "overview-map", s, "late_rate", lang, header=html.Div([
+            html.Span(label("units_ranked", lang)),
+            dbc.Select(id="overview-rank-metric", options=metric_options, value="late_rate",
+                       className="rank-metric", size="sm"),
+        ], className="card-header-row")),
         html.Div(lang, id="ov-lang", hidden=True),
     ])
 
 
-link_to_url("ov")
+link_to_url("ov", drill_graph=("overview-units", "overview-map"))
 
 
-@callback(Output("overview-units", "figure"), Input("overview-rank-metric", "value"),
+@callback(Output("overview-units", "figure"), Output("overview-map", "figure"),
+          Output("overview-map-header", "children"), Input("overview-rank-metric", "value"),
           State("overview-slice", "data"), State("ov-lang", "children"), prevent_initial_call=True)
 def update_ranking(metric: str, args: dict, lang: str):
+    """The ranking and the map follow the metric picker together."""
     if metric not in view.RANKING_METRICS:
-        return no_update
-    return view.units_ranked(slice_for_page(args), metric, lang)  # validated, and within the caller's scope
+        return no_update, no_update, no_update
+    s = slice_for_page(args)  # validated, and within the caller's scope
+    ranking = view.units_ranked(s, metric, lang)
+    shown = view.units_map(s, metric, lang, height=max(460, ranking.layout.height or 460))
+    header = label("map_title", lang).format(metric=kpi_label(metric, lang, short=True)) + \
+        f" ({label('map_click', lang)})"
+    return ranking, shown or no_update, header

@@ -37,14 +37,10 @@ def register_page(module: str, slug: str) -> None:
             dbc.Card([dbc.CardHeader(label("trend_12m", lang)),
                       dbc.CardBody(dcc.Graph(id=f"{prefix}-trend", figure=view.trend(topic, s, lang), **graph))],
                      className="mb-3"),
-            dbc.Row([
-                dbc.Col(dbc.Card([dbc.CardHeader(label("by_unit_click", lang).format(metric=metric)),
-                                  dbc.CardBody(dcc.Graph(id=f"{prefix}-units", figure=view.by_unit(topic, s, lang),
-                                                         **graph))]), lg=6, className="mb-3"),
-                dbc.Col(dbc.Card([dbc.CardHeader(label("by_field", lang).format(metric=metric)),
-                                  dbc.CardBody(dcc.Graph(id=f"{prefix}-fields", figure=view.by_field(topic, s, lang),
-                                                         **graph))]), lg=6, className="mb-3"),
-            ]),
+            view.units_row(topic, s, lang, header=label("by_unit_click", lang).format(metric=metric)),
+            dbc.Card([dbc.CardHeader(label("by_field", lang).format(metric=metric)),
+                      dbc.CardBody(dcc.Graph(id=f"{prefix}-fields", figure=view.by_field(topic, s, lang), **graph))],
+                     className="mb-3"),
             *(topic.extra(s, lang) if topic.extra else []),
             html.Div(lang, id=f"{prefix}-lang", hidden=True),
         ])
@@ -52,6 +48,6 @@ def register_page(module: str, slug: str) -> None:
     dash.register_page(module, path=f"/{slug}", name=label(topic.nav_key), title_en=label(topic.nav_key, "en"),
                        title=f"{label(topic.title_key)} – IOC", order=topic.order, layout=layout)
 
-    link_to_url(prefix, drill_graph=f"{prefix}-units")
+    link_to_url(prefix, drill_graph=(f"{prefix}-units", f"{prefix}-map"))
     for grid_id in topic.exported_grids:
         export_on_click(grid_id)

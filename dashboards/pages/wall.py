@@ -71,7 +71,7 @@ def layout(**query) -> html.Div:
 def _panel(name: str, lang: str, shown: bool) -> html.Div:
     titles = {"trend": label("trend_12m", lang), "fields": label("late_by_field_12m", lang),
               "units": label("units_by_kpi_12m", lang), "overdue": label("overdue_list", lang), "today": "",
-              "index766": ""}
+              "index766": "", "map": label("map_wall", lang)}
     body = dcc.Graph(id=f"wall-{name}", config=GRAPH_CONFIG, className="wall-graph") if name in ("trend", "fields") \
         else html.Div(id=f"wall-{name}", className="wall-panel-body")
     title = html.Div(titles[name], className="wall-panel-title") if titles[name] else None
@@ -107,6 +107,7 @@ def refresh(_n, viewport, settings):
         "trend": lambda: view.trend(unit, lang, font_px), "fields": lambda: view.fields(unit, lang, font_px),
         "units": lambda: view.units_table(unit, lang), "overdue": lambda: view.overdue_list(unit, lang),
         "today": lambda: view.today(unit, lang), "index766": lambda: view.index766(unit, lang, font_px),
+        "map": lambda: view.commune_map(unit, lang, font_px),
     }
 
     def screen() -> tuple:

@@ -106,3 +106,22 @@ def not_in_catalogue(lang: str):
                ("dossiers", "col_dossiers", number_column(lang)), ("first", "col_first_received"),
                ("last", "col_last_received")]
     return [summary, grid("dq-catalogue", shown, columns, lang, file_name="tthc-ngoai-danh-muc.csv", page_size=10)]
+
+
+def boundary_mismatches(lang: str):
+    """Today's communes with no shape in the boundary file, and shapes whose code is no commune of today's
+    list: the map cannot draw the first and ignores the second, so both are listed here."""
+    shapes = data.boundaries()
+    found = data.boundary_mismatches()
+    rows = [{"kind": label("map_without_shape", lang), **r} for r in found["without_shape"]] + \
+        [{"kind": label("map_without_commune", lang), **r} for r in found["without_commune"]]
+    file_line = label("map_file", lang).format(file=shapes.source or "—", shapes=formats.number(len(shapes.names), lang))
+    notes = [html.P(file_line, id="dq-boundaries-file")]
+    if shapes.problem:
+        notes.append(html.P(shapes.problem, className="text-danger", id="dq-boundaries-problem"))
+    if not rows:
+        return html.Div(notes + [html.P(label("map_all_matched", lang), className="text-muted",
+                                        id="dq-boundaries-ok")])
+    columns = [("kind", "col_kind"), ("code", "col_code", NARROW), ("name", "col_unit", WIDE)]
+    return html.Div(notes + [grid("dq-boundaries", rows, columns, lang, file_name="ranh-gioi-khong-khop.csv",
+                                  page_size=10)])

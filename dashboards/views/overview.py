@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 import plotly.graph_objects as go
 
 from common import formats
-from common.labels import label
+from common.labels import kpi_label, label
 from dashboards import data
 from dashboards.components.charts import monthly_trend, ranked_bar
+from dashboards.components.maps import MAP_METRICS, commune_map
 from dashboards.components.kpi_card import kpi_card
+from warehouse.kpi import BASE_KEYS
 from warehouse.units import NEW_UNITS, UNKNOWN_UNIT
 from warehouse.slice import Slice
 
 CARD_KEYS = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
              "received_new", "pending_overdue")
-RANKING_METRICS = ("late_rate", "on_time_rate", "online_rate", "cashless_rate", "digitised_rate",
-                   "satisfaction_rate")
+RANKING_METRICS = MAP_METRICS  # the ranking and the map beside it show the same figure
 FIELDS_SHOWN = 15
 
 
@@ -87,7 +88,25 @@ def ranked_units(s: Slice, metric: str, count_key: str, lang: str, *, only_with:
 
 def units_ranked(s: Slice, metric: str, lang: str) -> go.Figure:
     """The units just below the slice's unit, worst first on ``metric``."""
-    return ranked_units(s, metric, "received_total", lang)
+    return ranked_units(s, metric, BASE_KEYS.get(metric, "received_total"), lang)
+
+
+def shows_map(s: Slice) -> bool:
+    """Whether the slice's units below are today's communes of the province with shapes to draw: in the
+    old-units view there are no old boundaries, and below the province there is nothing to map."""
+    return s.unit is None and data.located(s).view.is_current and bool(data.boundaries().names)
+
+
+def units_map(s: Slice, metric: str, lang: str, *, height: int = 560, **style) -> go.Figure | None:
+    """Today's communes coloured by ``metric`` (a click drills in), or None where ``shows_map`` says no."""
+    if not shows_map(s):
+        return None
+    rows = [r for r in data.kpis_by(s, "unit_child") if r["group_key"] not in (UNKNOWN_UNIT, NEW_UNITS)]
+    names = unit_labels(rows, s, lang)
+    count_key = BASE_KEYS.get(metric, "received_total")
+    items = [(r["group_key"], names[r["group_key"]], r[metric], r[count_key]) for r in rows]
+    return commune_map(items, data.boundaries(), lang, metric=metric, height=height,
+                       communes=set(data.todays_communes()), **style)
 
 
 def slice_label(s: Slice, lang: str) -> str:
@@ -101,3 +120,24 @@ def estimate_note(figures: dict, s: Slice, lang: str) -> str | None:
     """The "ước tính" note of a slice whose figures include dossiers placed by the split-commune rule."""
     count = figures.get("estimated_dossiers")
     return label("estimate_note", lang).format(count=formats.number(count, lang)) if count else None
+
+
+def ranking_and_map(ranking_id: str, map_id: str, s: Slice, metric: str, lang: str, *,
+                    header: list | str) -> dbc.Row:
+    """The units ranked on ``metric`` and, where there is one (``shows_map``), the map of the same figure
+    beside them; both drill into a unit on a click. The map's graph is always in the layout (hidden when
+    there is no map) so the drill and metric callbacks have their inputs on every view."""
+    ranking = units_ranked(s, metric, lang)
+    shown = units_map(s, metric, lang, height=max(460, ranking.layout.height or 460))
+    graph = {"config": {"displayModeBar": False}}
+    map_card = dbc.Card([
+        dbc.CardHeader(label("map_title", lang).format(metric=kpi_label(metric, lang, short=True))
+                       + f" ({label('map_click', lang)})", id=f"{map_id}-header"),
+        dbc.CardBody(dcc.Graph(id=map_id, figure=shown or {}, config={"displayModeBar": False, "scrollZoom": False},
+                               className="commune-map")),
+    ])
+    return dbc.Row([
+        dbc.Col(dbc.Card([dbc.CardHeader(header), dbc.CardBody(dcc.Graph(id=ranking_id, figure=ranking, **graph))]),
+                lg=7 if shown else 12, className="mb-3"),
+        dbc.Col(map_card, lg=5, className="mb-3", style={} if shown else {"display": "none"}),
+    ])

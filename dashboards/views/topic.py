@@ -17,7 +17,7 @@ from dashboards.components.charts import COLOURS, base_layout, count_bars, empty
 from dashboards.components.tables import export_buttons, grid, number_column, percent_column
 from dashboards.components.kpi_card import kpi_card
 from common.kpi_text import target_of
-from dashboards.views.overview import estimate_badge, ranked_units, slice_label
+from dashboards.views.overview import estimate_badge, ranking_and_map, slice_label
 from warehouse.kpi import RATING_KEYS
 from warehouse.slice import Slice
 
@@ -47,8 +47,9 @@ def trend(topic: Topic, s: Slice, lang: str) -> go.Figure:
     return base_layout(fig, lang, 340)
 
 
-def by_unit(topic: Topic, s: Slice, lang: str) -> go.Figure:
-    return ranked_units(s, topic.rates[0], "received_new", lang)
+def units_row(topic: Topic, s: Slice, lang: str, header: str) -> dbc.Row:
+    """The units ranked on the page's rate, with the map of it beside them (today's communes)."""
+    return ranking_and_map(f"{topic.slug}-units", f"{topic.slug}-map", s, topic.rates[0], lang, header=header)
 
 
 def by_field(topic: Topic, s: Slice, lang: str, shown: int = 15) -> go.Figure:

@@ -12,19 +12,20 @@ from common.labels import CHANNEL_LABELS, kpi_label, label
 from common.periods import month_start
 from common.settings import get_settings
 from dashboards import data
+from dashboards.components.maps import LABEL_TRACE
 from dashboards.components.charts import index766_groups, monthly_trend, ranked_bar
 from common.index766_text import band_line, points
 from common.kpi_text import change_text, format_value, meets_target, target_text
 from common.periods import preset_range
-from dashboards.views.overview import slice_label, unit_labels
+from dashboards.views.overview import slice_label, unit_labels, units_map
 from warehouse.slice import Slice, local_now
 
 HEADLINE = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
             "received_new", "pending_overdue")
 UNIT_COLUMNS = ("late_rate", "on_time_rate", "online_rate", "cashless_rate", "digitised_rate", "satisfaction_rate")
-PANELS = ("kpi", "trend", "fields", "units", "overdue", "today", "index766")
+PANELS = ("kpi", "trend", "fields", "units", "overdue", "today", "index766", "map")
 # Screens the wall rotates through; the headline strip stays on every screen.
-SCREENS = (("trend",), ("fields",), ("units",), ("overdue", "today"), ("index766",))
+SCREENS = (("trend",), ("fields",), ("map",), ("units",), ("overdue", "today"), ("index766",))
 
 
 def month_slices(unit: str | None) -> tuple[Slice, Slice]:
@@ -120,6 +121,31 @@ def units_table(unit: str, lang: str, shown: int = WALL_UNITS_SHOWN) -> html.Tab
             cells.append(html.Td(formats.percent(r[key], lang), className=f"wall-cell-{tone}"))
         body.append(html.Tr(cells))
     return html.Table([html.Thead(header), html.Tbody(body)], className="wall-units")
+
+
+WALL_MAP_LABELLED = 5  # the worst communes numbered on the map and named beside it
+
+
+def commune_map(unit: str | None, lang: str, font_px: int) -> html.Div:
+    """Today's communes by late rate over the last 12 months, the worst numbered on the map and named in a
+    list beside it (no hover on a wall); where there is no map (a unit's wall, no boundary file), the
+    units table instead."""
+    s = replace(month_slices(unit)[0], date_from=data.reference_day() - timedelta(days=364))
+    screen_h = font_px / 0.0097  # the screen height chart_font_px was computed from
+    fig = units_map(s, "late_rate", lang, height=round(screen_h * 0.74), width_hint=round(screen_h * 0.9),
+                    labelled=WALL_MAP_LABELLED, dark=True, font_px=font_px)
+    if fig is None:
+        return units_table(unit, lang)
+    worst = next((t for t in fig.data if t.name == LABEL_TRACE), None)
+    names = list(worst.text) if worst is not None else []
+    return html.Div([
+        html.Div([dcc.Graph(figure=fig, config={"displayModeBar": False, "responsive": True, "staticPlot": True},
+                            className="wall-graph commune-map"),
+                  html.Div(className="wall-map-labels")], className="wall-map-canvas"),
+        html.Div([html.Div(label("map_worst", lang), className="wall-map-list-title"),
+                  html.Ol([html.Li(name) for name in names], className="wall-map-list")],
+                 className="wall-map-side"),
+    ], className="wall-map")
 
 
 def overdue_list(unit: str, lang: str, shown: int = 10) -> html.Table:

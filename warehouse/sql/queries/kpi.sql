@@ -94,7 +94,9 @@ final as (
         online_payment_count / nullif(fee_base, 0)                       as online_payment_rate,
         digitised_count / nullif(received_new, 0)                        as digitised_rate,
         rated_satisfied / nullif(rated_total, 0)                         as satisfaction_rate,
-        rated_dissatisfied / nullif(rated_total, 0)                      as dissatisfied_rate
+        rated_dissatisfied / nullif(rated_total, 0)                      as dissatisfied_rate,
+        -- the map's burden figure (not one of KPI.md's rates): overdue dossiers per 1,000 received
+        1000.0 * pending_overdue / nullif(received_total, 0)             as pending_overdue_per_1000
     from counts
 )
 
