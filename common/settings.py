@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,7 +53,7 @@ class Targets(BaseSettings):
         return self.by_level.get(level, {}).get(key, getattr(self, key))
 
 
-class Criterion766(BaseSettings):
+class Criterion766(BaseModel):  # a plain model: built for every score, a BaseSettings re-reads the environment
     """One item of the Decision 766/QĐ-TTg estimate (KPI.md): maximum points, the rate that earns them all
     (None for an item the exports cannot compute) and, optionally, the handling levels it applies to (an
     item that does not apply at a unit's level gets full marks by rule)."""
