@@ -197,17 +197,20 @@ def estimates_by_unit(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope,
     with ranks by points computed (1 = most), for the ranking table and chart. ``leave_out`` names a group
     that is not a unit to rank (the dossiers coded at the sliced unit itself)."""
     view = kpi.resolved(con, s, scope).view.list_id
+    previous = s.previous()
+    periods = [(s.date_from, s.date_to), (previous.date_from, previous.date_to)]  # one scan for both
+    figures = kpi.query_kpis(con, periods, s, scope=scope, group_by="unit_child")
+    catalogue = {(r["period_idx"], r["group_key"]): r
+                 for r in services.query_services(con, periods, s, scope=scope, group_by="unit_child")}
+    kinds = dict(con.execute("select code, level from admin_units where list_id = ? and list_contains(?, code)",
+                             [view, list({r["group_key"] for r in figures})]).fetchall())
 
-    def by_unit(x: Slice) -> dict[str, Estimate]:
-        catalogue = {r["group_key"]: r for r in services.services_by(con, x, "unit_child", scope=scope)}
-        rows = kpi.kpis_by(con, x, "unit_child", scope=scope)
-        kinds = dict(con.execute("select code, level from admin_units where list_id = ? and list_contains(?, code)",
-                                 [view, [r["group_key"] for r in rows]]).fetchall())
-        return {r["group_key"]: estimate_of(r, catalogue.get(r["group_key"], services.empty_services()),
+    def by_unit(period_idx: int) -> dict[str, Estimate]:
+        return {r["group_key"]: estimate_of(r, catalogue.get((period_idx, r["group_key"]), services.empty_services()),
                                             kinds.get(r["group_key"]))
-                for r in rows}
+                for r in figures if r["period_idx"] == period_idx}
 
-    now, before = by_unit(s), by_unit(s.previous())
+    now, before = by_unit(1), by_unit(2)
     now.pop(leave_out, None)
     before.pop(leave_out, None)
     ranked = sorted(now, key=lambda k: -now[k].points_computed)
