@@ -66,7 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         # IOC_SCHEDULER_IN_APP=false and runs `python -m etl schedule` beside gunicorn.
         from etl.schedule import build_scheduler
 
-        build_scheduler(args.db, get_settings().inbox_dir, blocking=False).start()
+        from reports.alerts import RuleError
+
+        try:
+            build_scheduler(args.db, get_settings().inbox_dir, blocking=False).start()
+        except RuleError as exc:  # the dashboard keeps serving; the scheduler waits for a good rule file
+            print(f"Lịch chạy không khởi động / scheduler not started: {exc}", file=sys.stderr)
     print(f"Bảng điều hành: http://{args.host}:{args.port}/", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
     return 0

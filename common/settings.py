@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     mail_hour: int = 7
     mail_grace_hours: int = 48
     public_url: str = "http://127.0.0.1:8050"
+    # Threshold alerts (reports/alerts.py): a JSON file of rules, and the daily evaluation time (HH:MM)
+    alert_rules: Path | None = None
+    alert_daily_at: str = "07:30"
     # Access control (access/). The secret signs session cookies; unset, one is generated and kept
     # in the access store beside the warehouse, so every worker and every restart shares it.
     secret_key: str | None = None

@@ -73,14 +73,16 @@ def cached_for_caller(name: str, build: Callable[[], Any], *key_parts: Any) -> A
     return _cached(name, build, principal.role, principal.scope.unit, *key_parts)
 
 
-def cached_page(path: str) -> Callable:
-    """Decorate a page's ``layout(**query)`` so a repeat view costs a cache read, not a rebuild of its charts."""
+def cached_page(path: str, also: Callable[[], Any] | None = None) -> Callable:
+    """Decorate a page's ``layout(**query)`` so a repeat view costs a cache read, not a rebuild of its charts.
+    ``also()`` is one more part of the key, for a page that shows state changing between loads (alerts)."""
     def wrap(layout: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(layout)
         def cached(**query: Any) -> Any:
             from dashboards.url_state import page_state
 
-            return cached_for_caller("page", lambda: layout(**query), path, page_state(query))
+            return cached_for_caller("page", lambda: layout(**query), path, page_state(query),
+                                     also() if also else None)
         return cached
     return wrap
 
@@ -376,3 +378,30 @@ def boundary_mismatches() -> dict[str, list[dict]]:
     shapes = boundaries()
     return _cached("boundary_mismatches", lambda: boundaries_q.mismatches(shapes, todays_communes()),
                    shapes.source, len(shapes.names))
+
+
+def alert_history(limit: int = 100) -> list[dict]:
+    """What the threshold alerts said, newest first (from the alert store beside the warehouse)."""
+    from reports.alerts import AlertStore, store_path
+
+    require_everything()
+    path = store_path(reader().store.path)
+    return AlertStore(path).history(limit) if path.exists() else []
+
+
+def open_alerts() -> list[dict]:
+    """(rule, unit, since) of every unit in breach now, within the caller's scope."""
+    from reports.alerts import AlertStore, store_path
+
+    path = store_path(reader().store.path)
+    scope = caller_scope()
+    rows = AlertStore(path).open_alerts() if path.exists() else []
+    return [r for r in rows if scope.is_everything or r["unit"] == scope.unit]
+
+
+def alerts_stamp() -> int:
+    """When the alert store last changed (a page showing alerts is cached per change, not only per load)."""
+    from reports.alerts import store_path
+
+    path = store_path(reader().store.path)
+    return path.stat().st_mtime_ns if path.exists() else 0

@@ -121,7 +121,13 @@ def _schedule(db: Path, inbox: Path, *, inbox_only: bool) -> int:
     from etl.schedule import build_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    scheduler = build_scheduler(db, inbox, blocking=True, inbox_only=inbox_only)
+    from reports.alerts import RuleError
+
+    try:
+        scheduler = build_scheduler(db, inbox, blocking=True, inbox_only=inbox_only)
+    except RuleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"Lịch chạy: {', '.join(job.name for job in scheduler.get_jobs())} (Ctrl+C để dừng)", file=sys.stderr)
     try:
         scheduler.start()

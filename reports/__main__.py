@@ -26,7 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     weekly.add_argument("--out", type=Path, help="write .eml and .html previews here instead of sending")
     weekly.add_argument("--unit", default=None, help="unit code (default: the province)")
     weekly.add_argument("--lang", default="vi", choices=("vi", "en"))
+    alerts = commands.add_parser("alerts", help="evaluate the threshold alert rules now (IOC_ALERT_RULES)")
+    alerts.add_argument("--db", type=Path, default=settings.db_path)
+    alerts.add_argument("--json", action="store_true", help="one JSON object: per rule and unit, value, state, sent")
+    alerts.add_argument("--dry-run", action="store_true", help="judge only: send nothing, change no state")
     args = parser.parse_args(argv)
+    if args.command == "alerts":
+        return run_alerts_command(args)
     from reports.job import run_weekly
 
     week = args.week or last_complete_week(local_now().date())
@@ -38,6 +44,23 @@ def main(argv: list[str] | None = None) -> int:
     for line in outcome.lines:
         print(line)
     return 1 if outcome.failed else 0
+
+
+def run_alerts_command(args) -> int:
+    from reports.alerts import RuleError, as_json, run_alerts
+
+    try:
+        judgements = run_alerts(args.db, dry_run=args.dry_run)
+    except (RuleError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(as_json(judgements))
+    else:
+        for j in judgements:
+            print(f"{j.rule} · {j.unit_name}: {j.kpi} = {j.value} ({j.op} {j.threshold}) → {j.state}"
+                  + (f", {j.event}: {', '.join(j.sent or [])}" if j.event else ""))
+    return 1 if any(j.failed for j in judgements) else 0
 
 
 if __name__ == "__main__":

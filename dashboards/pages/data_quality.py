@@ -32,6 +32,7 @@ def layout(lang: str = "vi", **_query) -> html.Div:
         section("not_in_catalogue", view.not_in_catalogue(lang), lang, export_grid="dq-catalogue"),
         section("map_boundaries", view.boundary_mismatches(lang), lang),
         section("mail_failures", view.mail_failures_table(lang), lang),
+        section("alert_history", view.alert_history_table(lang), lang),
     ])
 
 

@@ -19,7 +19,7 @@ dash.register_page(__name__, path="/canh-bao", name="Cảnh báo", title_en="Ear
                    title="Cảnh báo sớm – IOC", order=50)
 
 
-@data.cached_page("/canh-bao")
+@data.cached_page("/canh-bao", also=data.alerts_stamp)
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
     s = slice_for_page(query)
@@ -33,6 +33,8 @@ def layout(lang: str = "vi", **query) -> html.Div:
                              preset=preset_of(query)),
         ], className="page-header"),
         html.Div(f"{label('as_of_label', lang)}: {formats.day(s.date_to, lang)}", className="as-of-note"),
+        dbc.Card([dbc.CardHeader(label("alerts_open", lang)), dbc.CardBody(view.open_alerts_table(lang))],
+                 className="mb-3"),
         dbc.Card([dbc.CardHeader(html.Div([
             html.Span(f"{label('overdue_now_title', lang)}: {formats.number(overdue_count, lang)}",
                       id="cb-overdue-count"),

@@ -112,7 +112,8 @@ def refresh(_n, viewport, settings):
 
     def screen() -> tuple:
         panels = [builders[p]() if p in chosen else dash.no_update for p in view.PANELS if p != "kpi"]
-        return view.headline(unit, lang), f"{view.scope_name(unit, lang)} · {view.period_caption(unit, lang)}", panels
+        return view.headline(unit, lang), view.scope_line(unit, lang), panels
 
-    headline, scope, panels = data.cached_for_caller("wall", screen, unit, lang, font_px, tuple(chosen))
+    headline, scope, panels = data.cached_for_caller("wall", screen, unit, lang, font_px, tuple(chosen),
+                                                     data.alerts_stamp())
     return (headline, scope, as_of, "wall-as-of wall-stale" if stale else "wall-as-of", time.time() * 1000, *panels)

@@ -125,3 +125,12 @@ def boundary_mismatches(lang: str):
     columns = [("kind", "col_kind"), ("code", "col_code", NARROW), ("name", "col_unit", WIDE)]
     return html.Div(notes + [grid("dq-boundaries", rows, columns, lang, file_name="ranh-gioi-khong-khop.csv",
                                   page_size=10)])
+
+
+def alert_history_table(lang: str):
+    """Every alert message the rules sent: a unit entering breach, a reminder, a recovery."""
+    rows = [r | {"event": label(f"alert_{r['event']}", lang)} for r in data.alert_history()]
+    columns = [("at", "col_started"), ("rule", "col_rule"), ("unit", "col_unit", NARROW), ("event", "col_kind"),
+               ("value", "col_value", number_column(lang, 2)), ("threshold", "col_threshold", number_column(lang, 2)),
+               ("recipients", "col_recipient", WIDE)]
+    return grid("dq-alerts", rows, columns, lang, file_name="canh-bao-nguong.csv", page_size=10)

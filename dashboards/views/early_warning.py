@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from common import formats
 from dashboards import data
-from dashboards.components.tables import MOMENT, NARROW, PAGE_SIZE, WIDE, number_column, paged_grid
+from dash import html
+
+from common.labels import label
+from dashboards.components.tables import MOMENT, NARROW, PAGE_SIZE, WIDE, grid, number_column, paged_grid
 from warehouse.kpi import Sort
 from warehouse.slice import Slice
 
@@ -60,3 +63,15 @@ def overdue_table(s: Slice, lang: str):
 def due_soon_table(s: Slice, lang: str):
     total = data.due_soon_page(s, 0, PAGE_SIZE, DUE_SOON_SORT).total
     return total, paged_grid("cb-due-soon", due_soon_columns(lang), lang, s)
+
+
+def open_alerts_table(lang: str):
+    """The units beyond a threshold rule now (reports/alerts.py), since when; none said in words."""
+    rows = data.open_alerts()
+    if not rows:
+        return html.P(label("alerts_none", lang), className="text-muted mb-0", id="cb-alerts-none")
+    names = data.todays_communes()
+    shown = [{"rule": r["rule"], "unit": names.get(r["unit"], r["unit"] or label("province", lang)),
+              "since": r["since"]} for r in rows]
+    return grid("cb-alerts", shown, [("rule", "col_rule"), ("unit", "col_unit", WIDE), ("since", "col_since")],
+                lang, file_name="canh-bao-nguong-dang-mo.csv", page_size=10, compact=True)

@@ -214,6 +214,13 @@ def data_as_of(lang: str) -> tuple[str, bool]:
     return f"{label('updated_at', lang)}: {formats.moment(fresh.last_load, lang)}", stale
 
 
+def scope_line(unit: str | None, lang: str) -> str:
+    """The unit, the period compared and, when there are any, the threshold alerts open now."""
+    line = f"{scope_name(unit, lang)} · {period_caption(unit, lang)}"
+    open_now = len(data.open_alerts())
+    return line + (f" · {label('alerts_open_count', lang).format(count=open_now)}" if open_now else "")
+
+
 def scope_name(unit: str | None, lang: str) -> str:
     return data.located(month_slices(unit)[0]).name or unit or ""
 
