@@ -97,8 +97,11 @@ def shows_map(s: Slice) -> bool:
     return s.unit is None and data.located(s).view.is_current and bool(data.boundaries().names)
 
 
-def units_map(s: Slice, metric: str, lang: str, *, height: int = 560, **style) -> go.Figure | None:
-    """Today's communes coloured by ``metric`` (a click drills in), or None where ``shows_map`` says no."""
+def units_map(s: Slice, metric: str, lang: str, *, height: int = 560, **style) -> dict | None:
+    """Today's communes coloured by ``metric`` (a click drills in), or None where ``shows_map`` says no.
+
+    A plain dict, not a ``go.Figure``: pages are cached pickled, and unpickling a figure re-validates
+    its 96 shapes (~150 ms a page); a dict is read back as is."""
     if not shows_map(s):
         return None
     rows = [r for r in data.kpis_by(s, "unit_child") if r["group_key"] not in (UNKNOWN_UNIT, NEW_UNITS)]
@@ -106,7 +109,7 @@ def units_map(s: Slice, metric: str, lang: str, *, height: int = 560, **style) -
     count_key = BASE_KEYS.get(metric, "received_total")
     items = [(r["group_key"], names[r["group_key"]], r[metric], r[count_key]) for r in rows]
     return commune_map(items, data.boundaries(), lang, metric=metric, height=height,
-                       communes=set(data.todays_communes()), **style)
+                       communes=set(data.todays_communes()), **style).to_plotly_json()
 
 
 def slice_label(s: Slice, lang: str) -> str:

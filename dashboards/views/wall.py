@@ -136,8 +136,8 @@ def commune_map(unit: str | None, lang: str, font_px: int) -> html.Div:
                     labelled=WALL_MAP_LABELLED, dark=True, font_px=font_px)
     if fig is None:
         return units_table(unit, lang)
-    worst = next((t for t in fig.data if t.name == LABEL_TRACE), None)
-    names = list(worst.text) if worst is not None else []
+    worst = next((t for t in fig["data"] if t.get("name") == LABEL_TRACE), None)
+    names = list(worst["text"]) if worst is not None else []
     return html.Div([
         html.Div([dcc.Graph(figure=fig, config={"displayModeBar": False, "responsive": True, "staticPlot": True},
                             className="wall-graph commune-map"),
