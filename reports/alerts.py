@@ -145,8 +145,14 @@ def judge(con, rules: list[Rule], now: datetime) -> list[Judgement]:
         start, end = period_of(rule, now.date())
         targets = ([None] if rule.units == "province" else list(communes) if rule.units == "communes"
                    else rule.units)
+        # every commune of a rule in one query (the province's units grouped), not a query per commune
+        by_commune = {} if rule.units == "province" else {
+            r["group_key"]: r for r in kpi.kpis_by(con, Slice(start, end), "unit_child", scope=Scope(), now=now)}
         for code in targets:
-            figures = kpi.kpis(con, Slice(start, end, unit=code), scope=Scope(), now=now)
+            if code is None or code not in communes:
+                figures = kpi.kpis(con, Slice(start, end, unit=code), scope=Scope(), now=now)
+            else:
+                figures = by_commune.get(code) or kpi.empty_kpis()
             value = figures.get(rule.kpi)
             base_key = kpi.BASE_KEYS.get(rule.kpi, "received_total")
             base = figures.get(base_key)

@@ -32,7 +32,7 @@ def test_the_demo_boundary_file_has_every_commune_of_todays_province_once():
 def test_an_unreadable_boundary_file_gives_no_shapes_and_a_reason_not_an_error(text):
     found = boundaries.parse(text, "x.geojson")
     assert found.names == {} and found.problem and "x.geojson" in found.problem
-    assert commune_map([("25459", "Phường Tân Ninh", 0.1, 10)], found, "vi", metric="late_rate").data == ()
+    assert commune_map([("25459", "Phường Tân Ninh", 0.1, 10)], found, "vi", metric="late_rate")["data"] == []
 
 
 def test_mismatches_name_communes_without_a_shape_and_shapes_without_a_commune():
@@ -49,15 +49,18 @@ def test_the_figure_greys_communes_without_a_figure_and_darkens_the_worst():
     codes = list(found.names)
     items = [(codes[0], "A", 0.0, 40), (codes[1], "B", 0.05, 40), (codes[2], "C", None, 0)]
     fig = commune_map(items, found, "vi", metric="late_rate", labelled=1)
-    grey, valued, labels = fig.data
-    assert grey.colorscale[0][1] == NO_DATA and codes[2] in grey.locations and len(grey.locations) == 94
-    assert list(valued.locations) == codes[:2] and list(valued.z) == [0.0, 0.05]  # zero is a colour, not grey
-    assert valued.colorscale[-1][1] == SCALE[-1]  # late rate: the highest is the darkest
-    assert [c[0] for c in valued.customdata] == codes[:2]  # code first: a click drills like the ranking's
-    assert list(labels.text) == ["B 5,00%"]
+    grey, valued, labels = fig["data"]
+    assert grey["colorscale"][0][1] == NO_DATA and codes[2] in grey["locations"] and len(grey["locations"]) == 94
+    assert list(valued["locations"]) == codes[:2] and list(valued["z"]) == [0.0, 0.05]  # zero is a colour, not grey
+    assert valued["colorscale"][-1][1] == SCALE[-1]  # late rate: the highest is the darkest
+    assert [c[0] for c in valued["customdata"]] == codes[:2]  # code first: a click drills like the ranking's
+    assert [f["id"] for f in valued["geojson"]["features"]] == codes[:2]  # each trace ships its own shapes
+    assert list(labels["text"]) == ["B 5,00%"]
     on_time = commune_map(items, found, "vi", metric="on_time_rate")
-    assert on_time.data[1].colorscale[0][1] == SCALE[-1]  # on-time rate: the lowest is the darkest
-    assert len(fig.to_json()) < 300_000
+    assert on_time["data"][1]["colorscale"][0][1] == SCALE[-1]  # on-time rate: the lowest is the darkest
+    assert len(json.dumps(fig)) < 300_000
+    grey_only = commune_map(items, found, "vi", metric="late_rate", communes={codes[2], codes[3]})
+    assert sorted(grey_only["data"][0]["locations"]) == sorted([codes[2], codes[3]])  # no shape of no commune
 
 
 def offline_page(chromium, app, path, size=(1366, 768)):

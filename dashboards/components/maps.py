@@ -40,15 +40,18 @@ def view_of(shapes: Boundaries, height: int, width: int) -> dict:
 
 def commune_map(items: list[tuple], shapes: Boundaries, lang: str, *, metric: str, height: int = 520,
                 width_hint: int | None = None, labelled: int = 0, dark: bool = False,
-                font_px: int | None = None, communes: set[str] | None = None) -> go.Figure:
+                font_px: int | None = None, communes: set[str] | None = None) -> dict:
     """Communes coloured by ``metric`` from ``items`` of (code, name, value, dossiers).
 
     Each shape's ``customdata`` starts ``[code, dossiers]`` like the ranking's bars, so a click drills
     into the commune through the same callback. Communes with no value are grey and named "no dossiers"
     in the legend, never coloured as a zero. ``labelled``: the worst so many communes get a marker
-    (and, on the wall, an HTML label)."""
+    (and, on the wall, an HTML label).
+
+    Returns the figure as plain JSON with the shapes attached after plotly's validation: validating 96
+    polygons costs ~150 ms a map, and a dict also unpickles from the page cache as is."""
     if not shapes.names:
-        return empty_figure(lang, height)
+        return empty_figure(lang, height).to_plotly_json()
     by_code = {code: (name, value, count) for code, name, value, count in items if code in shapes.names}
     valued = [(code, *v) for code, v in by_code.items() if v[1] is not None]
     with_value = {code for code, *_ in valued}
@@ -59,7 +62,7 @@ def commune_map(items: list[tuple], shapes: Boundaries, lang: str, *, metric: st
     fig = go.Figure()
     if missing:
         fig.add_trace(go.Choroplethmap(
-            geojson=_subset(shapes, missing), featureidkey="properties.code", locations=missing, z=[0] * len(missing),
+            featureidkey="properties.code", locations=missing, z=[0] * len(missing),
             colorscale=[[0, NO_DATA], [1, NO_DATA]], showscale=False, marker_line_color="white",
             marker_line_width=0.6, name=label("map_no_data", lang), showlegend=True,
             customdata=[[c, 0, by_code.get(c, (shapes.names[c],))[0]] for c in missing],
@@ -67,7 +70,7 @@ def commune_map(items: list[tuple], shapes: Boundaries, lang: str, *, metric: st
     if valued:
         values = [v for _, _, v, _ in valued]
         fig.add_trace(go.Choroplethmap(
-            geojson=_subset(shapes, with_value), featureidkey="properties.code", locations=[c for c, *_ in valued],
+            featureidkey="properties.code", locations=[c for c, *_ in valued],
             z=values,
             zmin=min(values), zmax=max(values) if max(values) > min(values) else min(values) + 1e-9,
             colorscale=[[i / (len(SCALE) - 1), colour] for i, colour in enumerate(SCALE if lower_better
@@ -97,7 +100,11 @@ def commune_map(items: list[tuple], shapes: Boundaries, lang: str, *, metric: st
                           legend=dict(bgcolor="rgba(0,0,0,0)", font=dict(size=font_px)), height=None,
                           autosize=True)
         fig.update_layout(map_style=DARK_STYLE)
-    return fig
+    figure = fig.to_plotly_json()
+    shaped = [t for t in figure["data"] if t["type"] == "choroplethmap"]
+    for trace in shaped:  # each trace carries only its own communes' shapes, so the figure has each once
+        trace["geojson"] = _subset(shapes, trace["locations"])
+    return figure
 
 
 def _subset(shapes: Boundaries, codes) -> dict:

@@ -100,8 +100,7 @@ def shows_map(s: Slice) -> bool:
 def units_map(s: Slice, metric: str, lang: str, *, height: int = 560, **style) -> dict | None:
     """Today's communes coloured by ``metric`` (a click drills in), or None where ``shows_map`` says no.
 
-    A plain dict, not a ``go.Figure``: pages are cached pickled, and unpickling a figure re-validates
-    its 96 shapes (~150 ms a page); a dict is read back as is."""
+    A plain dict (see ``commune_map``)."""
     if not shows_map(s):
         return None
     rows = [r for r in data.kpis_by(s, "unit_child") if r["group_key"] not in (UNKNOWN_UNIT, NEW_UNITS)]
@@ -109,7 +108,7 @@ def units_map(s: Slice, metric: str, lang: str, *, height: int = 560, **style) -
     count_key = BASE_KEYS.get(metric, "received_total")
     items = [(r["group_key"], names[r["group_key"]], r[metric], r[count_key]) for r in rows]
     return commune_map(items, data.boundaries(), lang, metric=metric, height=height,
-                       communes=set(data.todays_communes()), **style).to_plotly_json()
+                       communes=set(data.todays_communes()), **style)
 
 
 def slice_label(s: Slice, lang: str) -> str:
