@@ -58,6 +58,13 @@ def test_a_period_preset_sets_the_dates_in_the_url(chromium, sample_app):
 OVERDUE_VIEW = "/canh-bao?from=2024-03-01&to=2024-04-30&unit=72"
 
 
+def wait_for_rows(page, grid: str = "#cb-overdue") -> None:
+    """Until the grid's first page has arrived: before that, AG Grid draws empty placeholder rows."""
+    page.wait_for_function("""(grid) => { const rows = [...document.querySelectorAll(grid + ' .ag-center-cols-container .ag-row')];
+        return rows.length > 0 && rows.every(r => (r.querySelector('[col-id="dossier_id"]') || {}).innerText); }""",
+                           arg=grid)
+
+
 def shown_ids(page, grid: str = "#cb-overdue") -> list[str]:
     """The dossier ids of the grid's current page, in row order."""
     return page.evaluate("""(grid) => [...document.querySelectorAll(grid + ' .ag-center-cols-container .ag-row')]
@@ -85,7 +92,7 @@ def test_the_overdue_grid_pages_and_sorts_on_the_server(chromium, sample_app, sa
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.post_data or "") if "_dash-update-component" in r.url else None)
     open_settled(page, sample_app.url + OVERDUE_VIEW)
-    page.wait_for_selector("#cb-overdue .ag-row")
+    wait_for_rows(page)
     total = overdue_count(page)
     assert total == 22 and len(shown_ids(page)) == 22  # 50 a page: one page
     assert "Số dòng/trang" in page.locator("#cb-overdue .ag-paging-panel").inner_text()
@@ -120,7 +127,7 @@ def test_exports_hold_the_whole_list_in_the_shown_order_with_vietnamese_headers(
 
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 768}, accept_downloads=True)
     open_settled(page, sample_app.url + OVERDUE_VIEW)
-    page.wait_for_selector("#cb-overdue .ag-row")
+    wait_for_rows(page)
     total = overdue_count(page)
     page.click("#cb-overdue .ag-header-cell[col-id='dossier_id'] .ag-header-cell-label")
     page.wait_for_function("() => document.querySelector(\"#cb-overdue .ag-header-cell[col-id='dossier_id']\")"
