@@ -249,3 +249,13 @@ def open_settled(page, url: str) -> None:
     passes in the gap between two callbacks on a busy machine."""
     page.goto(url, wait_until="networkidle")
     page.wait_for_function(SETTLED)
+
+
+def open_page(chromium, app, path: str, size=(1366, 768)):
+    """A signed-in page of ``app`` at ``path``, drawn, and the list its console errors go to."""
+    page = app.new_page(chromium, viewport={"width": size[0], "height": size[1]})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_settled(page, app.url + path)
+    return page, errors

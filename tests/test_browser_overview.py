@@ -5,18 +5,11 @@ import re
 
 import pytest
 
-from tests.support import open_settled
+from tests.support import open_page
 
 pytestmark = pytest.mark.browser
 
 
-def open_page(chromium, app, path: str):
-    page = app.new_page(chromium, viewport={"width": 1366, "height": 768})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    open_settled(page, app.url + path)
-    return page, errors
 
 
 def card_values(page) -> dict[str, str]:

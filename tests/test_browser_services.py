@@ -15,7 +15,7 @@ from etl.demo_catalogue import generate_catalogues
 from etl.demo_data import generate_exports
 from reports.render import render
 from reports.weekly import build
-from tests.support import TEST_PASSWORD, AppProcess, add_user, etl_load, run, sign_in, open_settled
+from tests.support import TEST_PASSWORD, AppProcess, add_user, etl_load, run, sign_in, open_page
 from warehouse.index766 import estimate
 from warehouse.scope import Scope
 from warehouse.slice import Slice
@@ -74,13 +74,6 @@ def test_api_services_keeps_a_unit_user_in_their_unit(services_app, services_db)
     assert bad.status_code == 400
 
 
-def open_page(chromium, app, path: str, size=(1366, 768)):
-    page = app.new_page(chromium, viewport={"width": size[0], "height": size[1]})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    open_settled(page, app.url + path)
-    return page, errors
 
 
 def test_services_page_shows_the_catalogue_and_its_lists(chromium, services_app, services_db):

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from etl.load import load_files
-from tests.support import AppProcess, open_settled
+from tests.support import AppProcess, open_page
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots" / "tmp"
@@ -49,13 +49,6 @@ def units_app(tmp_path_factory):
     app.stop()
 
 
-def open_page(chromium, app, path: str, size=(1366, 768)):
-    page = app.new_page(chromium, viewport={"width": size[0], "height": size[1]})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    open_settled(page, app.url + path)
-    return page, errors
 
 
 def svg_texts(page, selector: str) -> list[str]:
