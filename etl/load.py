@@ -244,6 +244,7 @@ select $batch_id, min(file_id), min(row_number), 'new_' || kind,
        || ' / new ' || kind || ': ' || name
 from (
     select 'field' as kind, field as name, file_id, row_number from dossier_rows where batch_id = $batch_id
+        and field is not null
     union all
     select 'agency', agency, file_id, row_number from dossier_rows where batch_id = $batch_id and agency is not null
 ) as seen

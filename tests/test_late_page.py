@@ -68,7 +68,10 @@ def test_todays_units_drill_from_the_province_to_a_new_commune(chromium, sample_
 def test_06a_totals_equal_the_cli(chromium, sample_app, sample_db):
     page = sample_app.new_page(chromium, viewport={"width": 1366, "height": 900})
     open_settled(page, sample_app.url + f"/tre-han?{PERIOD}&unit=703&by=field")
-    cells = {c.get_attribute("col-id"): c.inner_text() for c in page.locator(".ag-floating-bottom .ag-cell").all()}
+    for col in ("received_new", "resolved_late", "pending_overdue"):
+        # The pinned totals row renders after the body rows; read it once AG Grid has drawn it.
+        page.wait_for_selector(f"#late-table .ag-floating-bottom .ag-cell[col-id={col}]")
+    cells = {c.get_attribute("col-id"): c.inner_text() for c in page.locator("#late-table .ag-floating-bottom .ag-cell").all()}
     cli = cli_kpi(sample_db, "--from", "2024-01-01", "--to", "2024-06-30", "--unit", "703")
     assert int(cells["received_new"].replace(".", "")) == cli["received_new"]
     assert int(cells["resolved_late"].replace(".", "")) == cli["resolved_late"]

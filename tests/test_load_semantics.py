@@ -90,3 +90,14 @@ def test_a_dossier_refused_later_leaves_every_figure(tmp_path):
     etl_load(db, write_csv(tmp_path / "b.csv", [PENDING | {"Trạng thái": "Không được tiếp nhận"}]))
     figures = cli_kpi(db, *PERIOD)
     assert (figures["received_new"], figures["pending_total"]) == (1, 0)
+
+
+def test_a_later_batch_with_a_blank_field_loads_and_warns_of_no_new_field(tmp_path):
+    """A dossier with no "Lĩnh vực" in a second batch is loaded like in the first (it once made the
+    batch's new-field warning null and the whole load fail)."""
+    db = tmp_path / "wh.duckdb"
+    etl_load(db, write_csv(tmp_path / "a.csv", [PENDING]))
+    done = json.loads(etl_load(db, write_csv(tmp_path / "b.csv", [OTHER | {"Lĩnh vực": ""}])).stdout)
+    assert done["rows_loaded"] == 1
+    assert not any("Lĩnh vực mới" in w for f in done["files"] for w in f["warnings"])
+    assert cli_kpi(db, *PERIOD)["received_new"] == 2

@@ -1,4 +1,5 @@
-"""Materialise the marts after a load: only the dossiers the load touched are rebuilt."""
+"""Materialise the marts after a load: only the dossiers the load touched are rebuilt, and the KPI
+mart changes by what they changed."""
 from __future__ import annotations
 
 import duckdb
@@ -7,19 +8,39 @@ from warehouse.sql import sql
 
 
 def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> None:
-    """Replace in ``fct_dossiers`` every dossier with a row in batch ``since_batch`` or later.
+    """Replace in ``fct_dossiers`` every dossier with a row in batch ``since_batch`` or later, and bring
+    the KPI mart up to date with them.
 
-    ``since_batch=0`` rebuilds the whole mart. The work is proportional to the
-    dossiers touched, not to the warehouse.
+    ``since_batch=0`` rebuilds both marts whole. Otherwise the work is proportional to the dossiers
+    touched, not to the warehouse: the KPI mart takes their old states away and adds their new ones.
     """
     params = {"since_batch": since_batch}
-    if since_batch == 0:
+    if since_batch == 0 or not con.execute("select count(*) from fct_dossiers").fetchone()[0]:
         con.execute("delete from fct_dossiers")
-    elif con.execute("select count(*) from fct_dossiers").fetchone()[0]:
-        con.execute("delete from fct_dossiers where dossier_id in "
-                    "(select dossier_id from dossier_rows where batch_id >= $since_batch)",
-                    {"since_batch": since_batch})
+        con.execute(f"insert into fct_dossiers by name {sql('marts/fct_dossiers')}", params)
+        rebuild_kpi_month(con)
+        return
+    con.execute("create or replace temp table touched as "
+                "select distinct dossier_id from dossier_rows where batch_id >= $since_batch", params)
+    con.execute("create or replace temp view mart_source as "
+                "select * from fct_dossiers semi join touched using (dossier_id)")
+    con.execute(f"create or replace temp table kpi_month_change as {sql('marts/kpi_month')}", {"sign": -1})
+    con.execute("delete from fct_dossiers where dossier_id in (select dossier_id from touched)")
     con.execute(f"insert into fct_dossiers by name {sql('marts/fct_dossiers')}", params)
+    con.execute(f"insert into kpi_month_change {sql('marts/kpi_month')}", {"sign": 1})
+    con.execute(sql("marts/kpi_month_merge"))
+    con.execute("drop table kpi_month_change")
+    con.execute("drop view mart_source")
+    con.execute("drop table touched")
+
+
+def rebuild_kpi_month(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the KPI mart from every dossier, stored in the order queries skip data by."""
+    con.execute("create or replace temp view mart_source as select * from fct_dossiers")
+    con.execute("delete from mart_kpi_month")
+    con.execute(f"insert into mart_kpi_month by name select * from ({sql('marts/kpi_month')}) "
+                "order by grain, month", {"sign": 1})
+    con.execute("drop view mart_source")
 
 
 DATA_CHECKS: dict[str, str] = {
@@ -29,6 +50,9 @@ DATA_CHECKS: dict[str, str] = {
         "select count(*) from fct_dossiers where end_date < received_date",
     "every dossier placed in a unit (or the unknown bucket)":
         "select count(*) from fct_dossiers where unit_ref is null",
+    "the KPI mart adds up to the dossiers":
+        "select (select count(*) from fct_dossiers) - "
+        "(select coalesce(sum(received), 0) from mart_kpi_month where grain = 'unit')",
     "every counted dossier has an outcome once resolved":
         "select count(*) from fct_dossiers where end_at is not null and outcome is null",
 }

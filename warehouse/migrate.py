@@ -57,14 +57,15 @@ def seed_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
-    """Recreate staging views; rebuild the dossier mart fully when its model, or the reference data its
-    units are read in, changed."""
+    """Recreate staging views; rebuild the dossier and KPI marts fully when their models, or the reference
+    data their units are read in, changed."""
     for name in VIEWS:
         con.execute(f"create or replace view {Path(name).name} as {sql(name)}")
     con.execute("create table if not exists model_hashes (model varchar primary key, sha256 varchar)")
     model = "marts/fct_dossiers"
     units = con.execute("select value from warehouse_meta where key = 'reference_digest'").fetchone()
-    digest = hashlib.sha256((sql(model) + sql(VIEWS[0]) + (units[0] if units else "")).encode()).hexdigest()
+    models = sql(model) + sql("marts/kpi_month") + sql(VIEWS[0])
+    digest = hashlib.sha256((models + (units[0] if units else "")).encode()).hexdigest()
     stored = con.execute("select sha256 from model_hashes where model = ?", [model]).fetchone()
     if stored is None or stored[0] != digest:
         from warehouse.marts import rebuild_dossiers  # local: marts imports this module's views

@@ -2,7 +2,7 @@
 -- (KPI.md's received_total), with their state at the end of the period. Unordered: the query
 -- layer pages it (warehouse/kpi.py `page`) and counts it.
 with scoped as (
-    select * from {{ include 'queries/sliced_dossiers' }} as sliced
+    select * from {{ include 'queries/sliced' source='fct_dossiers' }} as sliced
     where received_date <= $period_to
       and (end_date is null or end_date >= $period_from)
 ),

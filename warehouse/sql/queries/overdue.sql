@@ -3,7 +3,7 @@
 -- [as_of, as_of + window). Same slice parameters as kpi.sql. Unordered: the query layer pages it
 -- (warehouse/kpi.py `page`: a whitelisted order, $limit and $offset) and counts it.
 with scoped as (
-    select * from {{ include 'queries/sliced_dossiers' }} as sliced
+    select * from {{ include 'queries/sliced' source='fct_dossiers' }} as sliced
 ),
 
 overdue as (

@@ -83,7 +83,7 @@ used as (
         count(*)                                  as new_dossiers,
         count(*) filter (sliced.is_online)        as online_dossiers
     from periods as p
-    join {{ include 'queries/sliced_dossiers' }} as sliced
+    join {{ include 'queries/sliced' source='fct_dossiers' }} as sliced
       on sliced.received_date between p.period_from and p.period_to
     where sliced.procedure_code is not null
     group by all

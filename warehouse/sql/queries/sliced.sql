@@ -2,16 +2,17 @@
 -- (a unit list: the hierarchy in force on a date, KPI.md "Units across the 1 July 2025 reorganisation"):
 -- a unit and everything below it, and the optional filters. Included by every query that takes a
 -- slice, so a slice and a view mean the same thing everywhere. Choosing the view is this one join.
+-- The rows come from `source`: fct_dossiers, or the KPI mart's cells (the same unit and dimension columns).
 select
-    fct_dossiers.*,
+    src.*,
     unit_views.path                 as unit_path,
     unit_views.unit_name            as unit_name,
     unit_views.path[-1]             as unit_leaf,
     coalesce(unit_views.estimated_from <= $unit_depth + (case when $group_by = 'unit_child' then 1 else 0 end),
              false)                 as is_estimate
-from fct_dossiers
+from {{ source }} as src
 join unit_views
-  on unit_views.unit_ref = fct_dossiers.unit_ref
+  on unit_views.unit_ref = src.unit_ref
  and unit_views.view_list = $view
 where ($unit is null or unit_views.path[$unit_depth] = $unit)
   and ($field is null or field = $field)

@@ -1,0 +1,60 @@
+"""How a KPI query is answered from the KPI mart: which grain, and where each period's cuts fall.
+
+``queries/kpi_counts_from_marts.sql`` adds each count up as a running total by the period's end
+day minus one by the day before its start. A running total by a cut day is the mart's whole months
+before the cut's *window* plus the dossiers' own events in the window: the cut's month up to the
+cut, or nothing when the cut is a month's last day (a month, a quarter, a year: the common case).
+The plan is made here, in Python, so the SQL gets constant bounds its scans can skip data with.
+"""
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from warehouse.slice import Slice
+
+# The mart's grains beside 'unit' (every unit alone): each holds one dimension as well.
+GRAINS = ("field", "agency", "handling_level", "channel")
+_END_OF_DAY = time(23, 59, 59, 999000)  # warehouse.slice.as_of_instant's end of a day
+
+
+def grain(s: Slice, group_by: str) -> str | None:
+    """The mart grain that answers the slice grouped by ``group_by``, or None when only the dossiers can
+    (a procedure, or two dimensions at once)."""
+    dimensions = {d for d in GRAINS if getattr(s, d) is not None}
+    if group_by in GRAINS:
+        dimensions.add(group_by)
+    if s.procedure is not None or group_by == "procedure" or len(dimensions) > 1:
+        return None
+    return dimensions.pop() if dimensions else "unit"
+
+
+def window_start(cut: date) -> date:
+    """The first day of ``cut``'s window: the running total by ``cut`` takes the mart's months before
+    it and the dossiers' events from it to ``cut`` (none when ``cut`` ends its month)."""
+    if cut.day == calendar.monthrange(cut.year, cut.month)[1]:
+        return cut + timedelta(days=1)
+    return cut.replace(day=1)
+
+
+def live_overdue(period_to: date, as_of: datetime) -> bool:
+    """Whether pending_overdue needs the dossiers: the mart's months count it only at the end of a
+    month's last day."""
+    return as_of != datetime.combine(period_to, _END_OF_DAY) or window_start(period_to) <= period_to
+
+
+def parameters(periods: Sequence[tuple[date, date]], as_of: Sequence[datetime]) -> dict:
+    """The cut parameters of ``queries/kpi_counts_from_marts`` for the periods and their as-of instants."""
+    cuts = [(i, side, day) for i, (start, end) in enumerate(periods, start=1)
+            for side, day in (("lo", start - timedelta(days=1)), ("hi", end))]
+    windows = [window_start(day) for _, _, day in cuts]
+    live = [live_overdue(end, instant) for (_, end), instant in zip(periods, as_of)]
+    # the earliest end day a dossier read from the fact table can have: in a window, or open at a live T
+    reads = [w for w, (_, _, day) in zip(windows, cuts) if w <= day]
+    reads += [end + timedelta(days=1) for (_, end), is_live in zip(periods, live) if is_live]
+    return {
+        "cut_period": [c[0] for c in cuts], "cut_side": [c[1] for c in cuts], "cut_day": [c[2] for c in cuts],
+        "cut_window": windows, "max_window": max(windows), "live_overdue": live,
+        "scan_recent": bool(reads), "recent_from": min(reads, default=date.max),
+    }
