@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     announce_first_admin(AccessStore.beside(args.db))
 
     app = create_app(args.db)
+    if get_settings().warm_after_load:
+        from dashboards import warm
+
+        warm.start(app.server, get_settings().warm_poll_seconds)
     if get_settings().scheduler_in_app:
         # The single-process default runs the one scheduler here; production sets
         # IOC_SCHEDULER_IN_APP=false and runs `python -m etl schedule` beside gunicorn.

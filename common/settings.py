@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     cache_type: str = "SimpleCache"
     cache_redis_url: str | None = None
     cache_timeout_s: int = 3600
+    cache_max_entries: int = 20000   # the in-process cache's size (a warm-up of the demo stores ~2,500)
+    # After each load, draw the pages people open first into the cache (dashboards/warm.py)
+    warm_after_load: bool = True
+    warm_poll_seconds: float = 5.0
     # The weekly email (reports/). SMTP settings keep the names operators know: IOC_SMTP_HOST, ...
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from dashboards import data
+from dashboards import data, warm
 from dashboards.url_state import slice_from_query
 from warehouse.kpi import kpi_json
 
@@ -29,4 +29,8 @@ def register(server: Flask) -> None:
     @server.get("/healthz")
     def healthz():
         data.freshness()  # the warehouse answers (no figure is shown to callers without a log-in)
-        return jsonify({"status": "ok", "version": data.reader().version})
+        version = data.reader().version
+        warmed = warm.status(version)
+        return jsonify({"status": "ok", "version": version, "computed_answers": data.computed_count(),
+                        "warmed": None if warmed is None else {"views": warmed.views, "seconds": warmed.seconds,
+                                                                "failures": warmed.failures}})

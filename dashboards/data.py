@@ -36,7 +36,9 @@ def init(server, db_path) -> None:
     global _reader
     settings = get_settings()
     _reader = Reader(Store(db_path, keep_versions=settings.keep_versions))
-    config = {"CACHE_TYPE": settings.cache_type, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout_s}
+    # SimpleCache forgets beyond CACHE_THRESHOLD entries (500 by default): a warm-up stores thousands
+    config = {"CACHE_TYPE": settings.cache_type, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout_s,
+              "CACHE_THRESHOLD": settings.cache_max_entries}
     if settings.cache_redis_url:
         config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url}
     cache.init_app(server, config=config)
@@ -53,6 +55,14 @@ def _key(name: str, *key_parts: Any) -> str:
     return "q:" + hashlib.sha1(raw.encode()).hexdigest()
 
 
+_computed = {"count": 0}  # answers this process computed (cache misses), for /healthz
+
+
+def computed_count() -> int:
+    """How many answers this process has computed rather than found in the cache (a warmed page adds none)."""
+    return _computed["count"]
+
+
 def _cached(name: str, compute: Callable[[], Any], *key_parts: Any) -> Any:
     """``compute()`` once per (name, data version, key parts); today's date is part of the key
     because the as-of instant of a period ending today moves."""
@@ -60,6 +70,7 @@ def _cached(name: str, compute: Callable[[], Any], *key_parts: Any) -> Any:
     value = cache.get(key)
     if value is None:
         value = compute()
+        _computed["count"] += 1
         cache.set(key, value)
     return value
 

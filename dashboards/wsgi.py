@@ -18,3 +18,7 @@ reference.bring_up_to_date(get_settings().db_path)
 announce_first_admin(AccessStore.beside(get_settings().db_path))  # into gunicorn's log, by one worker only
 app = create_app(get_settings().db_path)
 server = app.server
+if get_settings().warm_after_load:  # each worker watches; with the shared cache one warms each version
+    from dashboards import warm
+
+    warm.start(server, get_settings().warm_poll_seconds)

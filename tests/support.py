@@ -26,7 +26,9 @@ DEFAULTS = {"Mã TTHC": "1.000001.000.00.00.H56", "Tên TTHC": "Thủ tục th�
 
 
 def env() -> dict[str, str]:
-    return os.environ | {"PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    """The environment of every process a test starts. The cache warm-up after loads is off (its thread
+    would compete with the browser for the two cores); tests/test_warm_cache.py turns it on."""
+    return {"IOC_WARM_AFTER_LOAD": "false"} | os.environ | {"PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
 
 
 def run(*args: str, check: bool = True, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

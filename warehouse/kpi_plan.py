@@ -45,16 +45,15 @@ def live_overdue(period_to: date, as_of: datetime) -> bool:
 
 
 def parameters(periods: Sequence[tuple[date, date]], as_of: Sequence[datetime]) -> dict:
-    """The cut parameters of ``queries/kpi_counts_from_marts`` for the periods and their as-of instants."""
-    cuts = [(i, side, day) for i, (start, end) in enumerate(periods, start=1)
-            for side, day in (("lo", start - timedelta(days=1)), ("hi", end))]
-    windows = [window_start(day) for _, _, day in cuts]
+    """The plan parameters of ``queries/kpi_counts_from_marts`` for the periods and their as-of instants."""
+    lo = [window_start(start - timedelta(days=1)) for start, _ in periods]
+    hi = [window_start(end) for _, end in periods]
     live = [live_overdue(end, instant) for (_, end), instant in zip(periods, as_of)]
     # the earliest end day a dossier read from the fact table can have: in a window, or open at a live T
-    reads = [w for w, (_, _, day) in zip(windows, cuts) if w <= day]
+    reads = [w for w, (start, _) in zip(lo, periods) if w < start]
+    reads += [w for w, (_, end) in zip(hi, periods) if w <= end]
     reads += [end + timedelta(days=1) for (_, end), is_live in zip(periods, live) if is_live]
     return {
-        "cut_period": [c[0] for c in cuts], "cut_side": [c[1] for c in cuts], "cut_day": [c[2] for c in cuts],
-        "cut_window": windows, "max_window": max(windows), "live_overdue": live,
+        "lo_window": lo, "hi_window": hi, "max_window": max(lo + hi), "history_to": min(lo), "live_overdue": live,
         "scan_recent": bool(reads), "recent_from": min(reads, default=date.max),
     }

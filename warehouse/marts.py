@@ -29,6 +29,15 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
     con.execute(f"insert into fct_dossiers by name {sql('marts/fct_dossiers')}", params)
     con.execute(f"insert into kpi_month_change {sql('marts/kpi_month')}", {"sign": 1})
     con.execute(sql("marts/kpi_month_merge"))
+    if con.execute("select (select max(month) from mart_kpi_month) >= "
+                   "coalesce((select max(year) from mart_kpi_carry), date '0001-01-01')").fetchone()[0]:
+        rebuild_kpi_carry(con)  # the load brought a new year: its carry is over every month
+    else:
+        con.execute("create or replace temp view carry_source as select * from kpi_month_change")
+        con.execute("create or replace temp table carry_years as select distinct year from mart_kpi_carry")
+        con.execute(f"create or replace temp table kpi_carry_change as {sql('marts/kpi_carry')}")
+        con.execute(sql("marts/kpi_carry_merge"))
+        con.execute("drop table kpi_carry_change")
     con.execute("drop table kpi_month_change")
     con.execute("drop view mart_source")
     con.execute("drop table touched")
@@ -41,6 +50,20 @@ def rebuild_kpi_month(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"insert into mart_kpi_month by name select * from ({sql('marts/kpi_month')}) "
                 "order by grain, month", {"sign": 1})
     con.execute("drop view mart_source")
+    rebuild_kpi_carry(con)
+
+
+def rebuild_kpi_carry(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the KPI mart's carries from its months, for every year from the data's second to the one
+    after its last."""
+    con.execute("delete from mart_kpi_carry")
+    con.execute("create or replace temp view carry_source as select * from mart_kpi_month")
+    con.execute("create or replace temp table carry_years as "
+                "select unnest(generate_series(date_trunc('year', min(month)) + interval 1 year, "
+                "date_trunc('year', max(month)) + interval 1 year, interval 1 year))::date as year "
+                "from mart_kpi_month")
+    con.execute(f"insert into mart_kpi_carry by name select * from ({sql('marts/kpi_carry')}) "
+                "where stock_open <> 0 or stock_overdue <> 0 order by grain, year")
 
 
 DATA_CHECKS: dict[str, str] = {

@@ -64,7 +64,7 @@ def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create table if not exists model_hashes (model varchar primary key, sha256 varchar)")
     model = "marts/fct_dossiers"
     units = con.execute("select value from warehouse_meta where key = 'reference_digest'").fetchone()
-    models = sql(model) + sql("marts/kpi_month") + sql(VIEWS[0])
+    models = sql(model) + sql("marts/kpi_month") + sql("marts/kpi_carry") + sql(VIEWS[0])
     digest = hashlib.sha256((models + (units[0] if units else "")).encode()).hexdigest()
     stored = con.execute("select sha256 from model_hashes where model = ?", [model]).fetchone()
     if stored is None or stored[0] != digest:

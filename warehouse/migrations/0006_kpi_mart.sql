@@ -35,4 +35,22 @@ create table mart_kpi_month (
     overdue_due          bigint not null,
     overdue_due_ended    bigint not null
 );
+
+-- What the months before 1 January of `year` leave standing, per cell of mart_kpi_month: the dossiers
+-- received and not yet ended (stock_open), and those received and past due and not yet ended
+-- (stock_overdue). A query starts from the latest such year before its periods, so it reads a few
+-- years of months, never the whole history. Kept for every year from the data's second to the one
+-- after its last (marts/kpi_carry.sql); zero rows are left out.
+create table mart_kpi_carry (
+    grain          varchar not null,
+    year           date not null,     -- 1 January of the year
+    unit_ref       varchar not null,
+    field          varchar,
+    agency         varchar,
+    handling_level varchar,
+    channel        tinyint,
+    stock_open     bigint not null,
+    stock_overdue  bigint not null
+);
+
 drop table if exists model_hashes;  -- the marts are rebuilt

@@ -8,9 +8,13 @@
 --
 -- Parameters: those of queries/kpi.sql, and
 --   $grain                  : the mart's grain that has the slice's one dimension (or 'unit')
---   $cut_period, $cut_side  : int[], varchar[]  each cut's period and side ('lo' = F - 1, 'hi' = T)
---   $cut_day, $cut_window   : date[]            the cut day, and the first day not in the mart's months
---   $live_overdue           : boolean[]         per period: pending_overdue from the dossiers
+--   $lo_window, $hi_window  : date[]     per period, the first day of each cut's window: the cut F - 1
+--                                        (lo) or T (hi) takes the mart's months before it, and the
+--                                        dossiers' events from it to the cut
+--   $max_window             : date       the latest of them (no later month is read)
+--   $history_to             : date       the earliest of them (months before the carry year before it
+--                                        are read as that carry)
+--   $live_overdue           : boolean[]  per period: pending_overdue from the dossiers open at T
 --   $scan_recent, $recent_from : whether any dossier is read, and the earliest end day one can have
 with periods as (
     select
@@ -18,27 +22,34 @@ with periods as (
         unnest($period_to::date[])                      as period_to,
         unnest($as_of::timestamp[])                     as as_of,
         unnest($live_overdue::boolean[])                as live_overdue,
+        unnest($lo_window::date[])                      as lo_window,
+        unnest($hi_window::date[])                      as hi_window,
         unnest(range(1, len($period_from::date[]) + 1)) as period_idx
 ),
 
-cuts as (
-    select
-        unnest($cut_period::bigint[])  as period_idx,
-        unnest($cut_side::varchar[])   as side,
-        unnest($cut_day::date[])       as cut_day,
-        unnest($cut_window::date[])    as cut_window
+-- the slice's grain of the mart: its months from the latest carry year before the periods, and that
+-- year's carry as one cell dated the day before (what the earlier months leave standing)
+carry_year as (
+    select max(year) as year from mart_kpi_carry where grain = $grain and year <= $history_to
 ),
 
 mart_cells as (
     select *, null::varchar as procedure_code
-    from mart_kpi_month
-    where grain = $grain
-      and month < $max_window
-),
-
-cells as (
-    select *, {{ include 'queries/group_key' }} as group_key
-    from {{ include 'queries/sliced' source='mart_cells' }} as sliced
+    from (
+        select *
+        from mart_kpi_month
+        where grain = $grain
+          and month < $max_window
+          and month >= coalesce((select year from carry_year), date '0001-01-01')
+        union all by name
+        select
+            grain, unit_ref, field, agency, handling_level, channel,
+            cast(year - interval 1 day as date) as month,
+            stock_open                          as received,
+            stock_overdue                       as overdue_due
+        from mart_kpi_carry
+        where grain = $grain and year = (select year from carry_year)
+    )
 ),
 
 -- the dossiers whose events fall in a cut's window, or that are open at a live period's end
@@ -53,78 +64,102 @@ recent as (
       and (end_date is null or end_date >= $recent_from)
 ),
 
--- the slice's mart cells per group and month (units of a group summed), then by cut
-monthly as (
+-- the slice's months from the mart, and the recent dossiers' events by day, in one shape
+cells as (
     select
-        group_key, month,
-        sum(received) as received, sum(received) filter (is_estimate) as received_estimated,
-        sum(ended) as ended, sum(ended) filter (is_estimate) as ended_estimated,
-        sum(columns(lambda c: c in ('received_online', 'full_online_base', 'full_online_count', 'fee_base',
-                               'cashless_count', 'online_payment_count', 'digitised_count', 'fee_amount',
-                               'cashless_amount', 'ended_early', 'ended_on_time', 'ended_late',
-                               'rated_total', 'rated_satisfied', 'rated_dissatisfied', 'very_satisfied',
-                               'satisfied', 'dissatisfied', 'not_rated', 'overdue_due', 'overdue_due_ended')))
-    from cells
-    group by group_key, month
-),
-
-from_months as (
-    select c.period_idx, c.side, m.group_key, sum(columns(m.* exclude (group_key, month)))
-    from cuts as c
-    join monthly as m on m.month < c.cut_window
-    group by all
-),
-
-received_in_windows as (
-    select
-        c.period_idx, c.side, r.group_key,
-        count(*) as received, count_if(r.is_estimate) as received_estimated,
-        count_if(r.is_online) as received_online,
-        count_if(r.service_level = 4) as full_online_base,
-        count_if(r.service_level = 4 and r.is_online) as full_online_count,
-        count_if(r.has_fee) as fee_base,
-        count_if(r.has_fee and r.paid_cashless) as cashless_count,
-        count_if(r.has_fee and r.paid_online) as online_payment_count,
-        count_if(r.digitised) as digitised_count,
-        coalesce(sum(r.fee) filter (r.has_fee), 0) as fee_amount,
-        coalesce(sum(r.fee) filter (r.has_fee and r.paid_cashless), 0) as cashless_amount
-    from cuts as c
-    join recent as r on r.received_date between c.cut_window and c.cut_day
-    group by all
-),
-
-ended_in_windows as (
-    select
-        c.period_idx, c.side, r.group_key,
-        count(*) as ended, count_if(r.is_estimate) as ended_estimated,
-        count_if(r.outcome = 'early') as ended_early,
-        count_if(r.outcome = 'on_time') as ended_on_time,
-        count_if(r.outcome = 'late') as ended_late,
-        count_if(r.rating is not null) as rated_total,
-        count_if(r.rating >= 2) as rated_satisfied,
-        count_if(r.rating = 1) as rated_dissatisfied,
-        count_if(r.rating = 3) as very_satisfied,
-        count_if(r.rating = 2) as satisfied,
-        count_if(r.rating = 1) as dissatisfied,
-        count_if(r.rating is null) as not_rated
-    from cuts as c
-    join recent as r on r.end_date between c.cut_window and c.cut_day
-    group by all
-),
-
--- the running totals of each period's two cuts, per group
-by_cut as (
-    select period_idx, side, group_key, coalesce(sum(columns(* exclude (period_idx, side, group_key))), 0)
+        group_key, is_estimate, is_day, day,
+        coalesce(columns(* exclude (group_key, is_estimate, is_day, day)), 0)
     from (
-        select * from from_months
-        union all by name select * from received_in_windows
-        union all by name select * from ended_in_windows
+        select
+            group_key, is_estimate, false as is_day, month as day,
+            columns(* exclude (grain, month, unit_ref, field, agency, handling_level, channel, procedure_code,
+                               unit_path, unit_name, unit_leaf, group_key, is_estimate))
+        from (select *, {{ include 'queries/group_key' }} as group_key
+              from {{ include 'queries/sliced' source='mart_cells' }} as sliced)
+        union all by name
+        select
+            group_key, is_estimate, true as is_day, received_date as day,
+            1                                                       as received,
+            is_online::int                                          as received_online,
+            coalesce(service_level = 4, false)::int                 as full_online_base,
+            coalesce(service_level = 4 and is_online, false)::int   as full_online_count,
+            has_fee::int                                            as fee_base,
+            (has_fee and paid_cashless)::int                        as cashless_count,
+            (has_fee and paid_online)::int                          as online_payment_count,
+            digitised::int                                          as digitised_count,
+            case when has_fee then fee else 0 end                   as fee_amount,
+            case when has_fee and paid_cashless then fee else 0 end as cashless_amount
+        from recent
+        where received_date >= $recent_from
+        union all by name
+        select
+            group_key, is_estimate, true as is_day, end_date as day,
+            1                                                       as ended,
+            (outcome = 'early')::int                                as ended_early,
+            (outcome = 'on_time')::int                              as ended_on_time,
+            (outcome = 'late')::int                                 as ended_late,
+            (rating is not null)::int                               as rated_total,
+            coalesce(rating >= 2, false)::int                       as rated_satisfied,
+            coalesce(rating = 1, false)::int                        as rated_dissatisfied,
+            coalesce(rating = 3, false)::int                        as very_satisfied,
+            coalesce(rating = 2, false)::int                        as satisfied,
+            coalesce(rating = 1, false)::int                        as dissatisfied,
+            (rating is null)::int                                   as not_rated
+        from recent
+        where end_date is not null
     )
-    group by all
 ),
 
--- KPI.md's pending_overdue at an as-of instant the mart's month ends do not give: the dossiers
--- received by T, not ended by T, and due before the instant
+-- each cell with whether it counts in the running total by T (hi) and by F - 1 (lo)
+weighted as (
+    select
+        p.period_idx, c.*,
+        (case when c.is_day then c.day between p.hi_window and p.period_to
+              else c.day < p.hi_window end)::int                   as hi,
+        (case when c.is_day then c.day between p.lo_window and p.period_from - 1
+              else c.day < p.lo_window end)::int                   as lo
+    from periods as p
+    cross join cells as c
+),
+
+flows as (
+    select
+        period_idx,
+        group_key,
+        -- by T minus by F - 1
+        sum(received * (hi - lo))                                    as received_new,
+        sum(received * hi - ended * lo)                              as received_total,
+        sum(received * hi - ended * lo) filter (is_estimate)         as estimated_dossiers,
+        sum(received_online * (hi - lo))                             as received_online,
+        sum(ended * (hi - lo))                                       as resolved_total,
+        sum(ended_early * (hi - lo))                                 as resolved_early,
+        sum(ended_on_time * (hi - lo))                               as resolved_on_time,
+        sum(ended_late * (hi - lo))                                  as resolved_late,
+        sum(full_online_base * (hi - lo))                            as full_online_base,
+        sum(full_online_count * (hi - lo))                           as full_online_count,
+        sum(fee_base * (hi - lo))                                    as fee_base,
+        sum(cashless_count * (hi - lo))                              as cashless_count,
+        sum(online_payment_count * (hi - lo))                        as online_payment_count,
+        sum(digitised_count * (hi - lo))                             as digitised_count,
+        sum(rated_total * (hi - lo))                                 as rated_total,
+        sum(rated_satisfied * (hi - lo))                             as rated_satisfied,
+        sum(rated_dissatisfied * (hi - lo))                          as rated_dissatisfied,
+        sum(very_satisfied * (hi - lo))                              as very_satisfied,
+        sum(satisfied * (hi - lo))                                   as satisfied,
+        sum(dissatisfied * (hi - lo))                                as dissatisfied,
+        sum(not_rated * (hi - lo))                                   as not_rated,
+        sum(fee_amount * (hi - lo))                                  as fee_amount,
+        sum(cashless_amount * (hi - lo))                             as cashless_amount,
+        -- by T only
+        sum((received - ended) * hi)                                 as pending_total,
+        sum((overdue_due - overdue_due_ended) * hi)                  as overdue_by_month_end
+    from weighted
+    where hi = 1 or lo = 1
+    group by period_idx, group_key
+),
+
+-- KPI.md's pending_overdue at an as-of instant the mart's months do not end on: the dossiers received
+-- by T, not ended by T, and due before the instant
 live_overdue as (
     select p.period_idx, r.group_key, count(*) as pending_overdue
     from periods as p
@@ -133,41 +168,6 @@ live_overdue as (
      and r.received_date <= p.period_to
      and (r.end_date is null or r.end_date > p.period_to)
      and r.due_at < p.as_of
-    group by all
-),
-
-flows as (
-    select
-        period_idx,
-        group_key,
-        -- by T minus by F - 1
-        sum(case side when 'hi' then received else -received end)                 as received_new,
-        sum(case side when 'hi' then received else -ended end)                    as received_total,
-        sum(case side when 'hi' then received_estimated else -ended_estimated end) as estimated_dossiers,
-        sum(case side when 'hi' then received_online else -received_online end)   as received_online,
-        sum(case side when 'hi' then ended else -ended end)                       as resolved_total,
-        sum(case side when 'hi' then ended_early else -ended_early end)           as resolved_early,
-        sum(case side when 'hi' then ended_on_time else -ended_on_time end)       as resolved_on_time,
-        sum(case side when 'hi' then ended_late else -ended_late end)             as resolved_late,
-        sum(case side when 'hi' then full_online_base else -full_online_base end) as full_online_base,
-        sum(case side when 'hi' then full_online_count else -full_online_count end) as full_online_count,
-        sum(case side when 'hi' then fee_base else -fee_base end)                 as fee_base,
-        sum(case side when 'hi' then cashless_count else -cashless_count end)     as cashless_count,
-        sum(case side when 'hi' then online_payment_count else -online_payment_count end) as online_payment_count,
-        sum(case side when 'hi' then digitised_count else -digitised_count end)   as digitised_count,
-        sum(case side when 'hi' then rated_total else -rated_total end)           as rated_total,
-        sum(case side when 'hi' then rated_satisfied else -rated_satisfied end)   as rated_satisfied,
-        sum(case side when 'hi' then rated_dissatisfied else -rated_dissatisfied end) as rated_dissatisfied,
-        sum(case side when 'hi' then very_satisfied else -very_satisfied end)     as very_satisfied,
-        sum(case side when 'hi' then satisfied else -satisfied end)               as satisfied,
-        sum(case side when 'hi' then dissatisfied else -dissatisfied end)         as dissatisfied,
-        sum(case side when 'hi' then not_rated else -not_rated end)               as not_rated,
-        sum(case side when 'hi' then fee_amount else -fee_amount end)             as fee_amount,
-        sum(case side when 'hi' then cashless_amount else -cashless_amount end)   as cashless_amount,
-        -- by T only
-        sum(case side when 'hi' then received - ended else 0 end)                 as pending_total,
-        sum(case side when 'hi' then overdue_due - overdue_due_ended else 0 end)  as overdue_by_month_end
-    from by_cut
     group by all
 ),
 
@@ -186,7 +186,8 @@ counts as (
         f.full_online_base, f.full_online_count, f.fee_base, f.cashless_count, f.online_payment_count,
         f.digitised_count, f.rated_total, f.rated_satisfied, f.rated_dissatisfied,
         f.very_satisfied, f.satisfied, f.dissatisfied, f.not_rated,
-        f.estimated_dossiers, f.fee_amount, f.cashless_amount
+        coalesce(f.estimated_dossiers, 0)                                   as estimated_dossiers,
+        f.fee_amount, f.cashless_amount
     from flows as f
     join periods as p using (period_idx)
     left join live_overdue as o using (period_idx, group_key)
