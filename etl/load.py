@@ -168,7 +168,7 @@ def _finish_batch(con: duckdb.DuckDBPyConnection, batch_id: int, reports: list[F
     """Record data-quality warnings, rebuild the marts for what changed, check the data."""
     con.execute(_BATCH_WARNINGS_SQL, {"batch_id": batch_id})
     rebuild_dossiers(con, since_batch=batch_id)
-    broken = failed_checks(con)
+    broken = failed_checks(con, since_batch=batch_id)
     if broken:
         raise RuntimeError(f"data checks failed after load, nothing applied: {', '.join(broken)}")
     con.execute(
@@ -249,9 +249,13 @@ from (
     select 'agency', agency, file_id, row_number from dossier_rows where batch_id = $batch_id and agency is not null
 ) as seen
 where not exists (
-    select 1 from dossier_rows old
-    where old.batch_id < $batch_id and ((seen.kind = 'field' and old.field = seen.name)
-       or (seen.kind = 'agency' and old.agency = seen.name)))
+    -- the few distinct values of the earlier batches, not their millions of rows, are what is compared
+    select 1 from (
+        select distinct 'field' as kind, field as name from dossier_rows where batch_id < $batch_id
+        union all
+        select distinct 'agency', agency from dossier_rows where batch_id < $batch_id
+    ) as known
+    where known.kind = seen.kind and known.name = seen.name)
   and exists (select 1 from load_batches where batch_id < $batch_id)
 group by kind, name
 """

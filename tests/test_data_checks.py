@@ -1,0 +1,40 @@
+"""The checks a load runs before it publishes, and the warnings it records, on real warehouses."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+
+from tests.support import etl_load, write_csv
+from warehouse.marts import failed_checks
+from warehouse.store import Store
+
+ROWS = [{"Mã hồ sơ": f"C-{i}", "Ngày tiếp nhận": "04/03/2024 08:00", "Ngày hẹn trả": "08/03/2024",
+         "Ngày có kết quả": "06/03/2024 09:00", "Trạng thái": "Đã trả kết quả"} for i in range(5)]
+
+
+def _writable_copy(db, tmp_path) -> duckdb.DuckDBPyConnection:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(Store(db).current_file(), copy)
+    return duckdb.connect(str(copy))
+
+
+def test_a_second_row_of_a_dossier_or_a_mart_that_does_not_add_up_is_caught(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    etl_load(db, write_csv(tmp_path / "a.csv", ROWS))
+    con = _writable_copy(db, tmp_path)
+    assert failed_checks(con) == []
+    latest = con.execute("select max(batch_id) from load_batches").fetchone()[0]
+    con.execute("insert into fct_dossiers select * from fct_dossiers where dossier_id = 'C-1'")
+    assert "dossier id unique in fct_dossiers" in failed_checks(con, since_batch=latest)
+    assert "the KPI mart adds up to the dossiers" in failed_checks(con)  # 6 dossiers, the mart counts 5
+
+
+def test_a_new_field_is_warned_once_and_a_known_one_is_not(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    etl_load(db, write_csv(tmp_path / "a.csv", ROWS))
+    second = [ROWS[0] | {"Mã hồ sơ": "C-9", "Lĩnh vực": "Đất đai"}, ROWS[0] | {"Mã hồ sơ": "C-10"}]
+    warnings = [w for f in json.loads(etl_load(db, write_csv(tmp_path / "b.csv", second)).stdout)["files"]
+                for w in f["warnings"]]
+    assert [w for w in warnings if w.startswith("Lĩnh vực mới")] == ["Lĩnh vực mới: Đất đai / new field: Đất đai"]
