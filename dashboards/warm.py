@@ -78,14 +78,17 @@ def _views(server: Flask) -> Iterator[tuple[Principal, str, Callable[[], object]
             yield Principal(WARM_USER, "unit", user.unit, 0), f"/ ({user.name})", lambda: overview()
 
 
-def warm(server: Flask) -> Warmed:
+def warm(server: Flask) -> Warmed | None:
     """Draw every warmed view once, as its caller, into the cache; a view that fails is logged and skipped
-    (the person who opens it sees the error the page would show anyway)."""
+    (the person who opens it sees the error the page would show anyway). None when a newer version was
+    published meanwhile (the watcher warms that one next)."""
     started = time.perf_counter()
     version = data.reader().version
     drawn = failures = 0
     with server.test_request_context("/"):
         for caller, what, draw in _views(server):
+            if data.reader().version != version:
+                return None  # a newer load landed: its warm-up is the one worth doing
             login_user(caller)
             try:
                 draw()
@@ -106,6 +109,8 @@ def _watch(server: Flask, poll_seconds: float) -> None:
             # once per version and day: the figures of periods ending today move with the date
             if version != "none" and data.cache.add(f"warming:{version}:{local_now().date()}", True):
                 done = warm(server)
+                if done is None:
+                    continue  # superseded: warm the newer version at once
                 print(f"Đã chuẩn bị sẵn {done.views} trang cho phiên bản {done.version} trong {done.seconds} s "
                       f"/ cache warmed: {done.views} views in {done.seconds} s ({done.failures} failed)",
                       file=sys.stderr)

@@ -12,7 +12,8 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
     the KPI mart up to date with them.
 
     ``since_batch=0`` rebuilds both marts whole. Otherwise the work is proportional to the dossiers
-    touched, not to the warehouse: the KPI mart takes their old states away and adds their new ones.
+    touched, not to the warehouse: the KPI mart gets their new states minus their old ones as rows of
+    its own (``marts/kpi_month_append.sql``), folded together by ``compact_if_grown`` now and then.
     """
     params = {"since_batch": since_batch}
     if since_batch == 0 or not con.execute("select count(*) from fct_dossiers").fetchone()[0]:
@@ -28,19 +29,37 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
     con.execute("delete from fct_dossiers where dossier_id in (select dossier_id from touched)")
     con.execute(f"insert into fct_dossiers by name {sql('marts/fct_dossiers')}", params)
     con.execute(f"insert into kpi_month_change {sql('marts/kpi_month')}", {"sign": 1})
-    con.execute(sql("marts/kpi_month_merge"))
+    con.execute(sql("marts/kpi_month_append"))
     if con.execute("select (select max(month) from mart_kpi_month) >= "
                    "coalesce((select max(year) from mart_kpi_carry), date '0001-01-01')").fetchone()[0]:
         rebuild_kpi_carry(con)  # the load brought a new year: its carry is over every month
     else:
         con.execute("create or replace temp view carry_source as select * from kpi_month_change")
         con.execute("create or replace temp table carry_years as select distinct year from mart_kpi_carry")
-        con.execute(f"create or replace temp table kpi_carry_change as {sql('marts/kpi_carry')}")
-        con.execute(sql("marts/kpi_carry_merge"))
-        con.execute("drop table kpi_carry_change")
+        con.execute(f"insert into mart_kpi_carry by name {sql('marts/kpi_carry')}")
+    compact_if_grown(con)
     con.execute("drop table kpi_month_change")
     con.execute("drop view mart_source")
     con.execute("drop table touched")
+
+
+_COMPACT_AFTER_GROWTH = 1.25  # the mart is folded together once loads' change rows make it 25% longer
+
+
+def compact_if_grown(con: duckdb.DuckDBPyConnection) -> None:
+    """Fold the KPI mart's change rows into one row per cell once they make it a quarter longer than at
+    its last compaction (a cost proportional to the mart, paid once in many small loads)."""
+    rows = con.execute("select count(*) from mart_kpi_month").fetchone()[0]
+    compacted = con.execute("select value from warehouse_meta where key = 'kpi_mart_rows'").fetchone()
+    if compacted is not None and rows <= _COMPACT_AFTER_GROWTH * int(compacted[0]):
+        return
+    con.execute(sql("marts/kpi_compact"))
+    _record_compacted(con)
+
+
+def _record_compacted(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("insert or replace into warehouse_meta values ('kpi_mart_rows', "
+                "(select count(*)::varchar from mart_kpi_month))")
 
 
 def rebuild_kpi_month(con: duckdb.DuckDBPyConnection) -> None:
@@ -51,6 +70,7 @@ def rebuild_kpi_month(con: duckdb.DuckDBPyConnection) -> None:
                 "order by grain, month", {"sign": 1})
     con.execute("drop view mart_source")
     rebuild_kpi_carry(con)
+    _record_compacted(con)
 
 
 def rebuild_kpi_carry(con: duckdb.DuckDBPyConnection) -> None:
