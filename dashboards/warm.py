@@ -48,7 +48,7 @@ def status(version: str) -> Warmed | None:
     return found if isinstance(found, Warmed) else None
 
 
-def _views(server: Flask) -> Iterator[tuple[Principal, str, Callable[[], object]]]:
+def _views() -> Iterator[tuple[Principal, str, Callable[[], object]]]:
     """(caller, what, draw) for every view warmed: each draw asks the cached query layer as that caller."""
     from dashboards.components import shell
     from dashboards.pages import wall
@@ -86,7 +86,7 @@ def warm(server: Flask) -> Warmed | None:
     version = data.reader().version
     drawn = failures = 0
     with server.test_request_context("/"):
-        for caller, what, draw in _views(server):
+        for caller, what, draw in _views():
             if data.reader().version != version:
                 return None  # a newer load landed: its warm-up is the one worth doing
             login_user(caller)

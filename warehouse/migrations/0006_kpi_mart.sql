@@ -40,7 +40,8 @@ create table mart_kpi_month (
 -- received and not yet ended (stock_open), and those received and past due and not yet ended
 -- (stock_overdue). A query starts from the latest such year before its periods, so it reads a few
 -- years of months, never the whole history. Kept for every year from the data's second to the one
--- after its last (marts/kpi_carry.sql); zero rows are left out.
+-- after its last (marts/kpi_carry.sql). Like the months, a load adds its change as rows of
+-- their own, folded together by marts/kpi_compact.sql.
 create table mart_kpi_carry (
     grain          varchar not null,
     year           date not null,     -- 1 January of the year

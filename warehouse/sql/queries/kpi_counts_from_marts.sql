@@ -54,11 +54,7 @@ mart_cells as (
 
 -- the dossiers whose events fall in a cut's window, or that are open at a live period's end
 recent as (
-    select
-        received_date, end_date, due_at, outcome, is_online, service_level, has_fee, paid_cashless,
-        paid_online, digitised, rating, fee, is_estimate,
-        {{ include 'queries/group_key' }} as group_key
-    from {{ include 'queries/sliced' source='fct_dossiers' }} as sliced
+    select * from {{ include 'queries/kpi_dossiers' }} as dossiers
     where $scan_recent
       and received_date <= $max_to
       and (end_date is null or end_date >= $recent_from)
