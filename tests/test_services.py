@@ -223,3 +223,35 @@ def test_levels_are_read_as_people_write_them(levels, expected):
     from etl.validate_catalogue import parse_levels
 
     assert parse_levels(levels)[0] == expected
+
+
+def test_grouped_by_unit_each_unit_has_the_figures_it_has_alone(tmp_path):
+    """The figures grouped by child unit (the 766 ranking asks them so) are each child's own figures, in
+    today's view (communes: Xã procedures) and before 1 July 2025 (a district: Huyện and Xã), also by level."""
+    db = tmp_path / "wh.duckdb"
+    catalogue = write_catalogue(tmp_path / "c.csv", [
+        {"Mã TTHC": "T", "Cấp thực hiện": "Tỉnh", "Mức độ DVC": "Toàn trình"},
+        {"Mã TTHC": "H", "Cấp thực hiện": "Huyện", "Mức độ DVC": "Một phần"},
+        {"Mã TTHC": "X", "Cấp thực hiện": "Xã", "Mức độ DVC": "Toàn trình"},
+        {"Mã TTHC": "HX", "Cấp thực hiện": "Huyện; Xã", "Mức độ DVC": "Toàn trình"},
+        {"Mã TTHC": "ALL", "Cấp thực hiện": "Tỉnh, Huyện, Xã"},
+    ])
+    rows = [("X", "25459", "Trực tuyến"), ("HX", "25459", ""), ("H", "25462", "Trực tuyến"), ("T", "25585", ""),
+            ("HX", "25585", "Trực tuyến"), ("ALL", "", "")]
+    dossiers = write_csv(tmp_path / "d.csv", [
+        {"Mã hồ sơ": f"d{i}", "Lĩnh vực": "Hộ tịch", "Mã TTHC": code, "Mã ĐVHC": unit, "Kênh nộp": channel,
+         "Ngày tiếp nhận": "05/03/2024", "Trạng thái": "2"} for i, (code, unit, channel) in enumerate(rows)])
+    load_files(db, [catalogue, dossiers])
+    con = Reader(Store(db)).cursor()
+    for parent, units_as_of in ((None, None), (None, date(2025, 6, 30)), ("703", date(2025, 6, 30))):
+        s = Slice(date(2024, 1, 1), date(2024, 12, 31), unit=parent, units_as_of=units_as_of)
+        for level in (None, "Xã", "Huyện"):
+            sliced = Slice(s.date_from, s.date_to, unit=parent, units_as_of=units_as_of, handling_level=level)
+            grouped = services_by(con, sliced, "unit_child", scope=ALL)
+            assert len(grouped) > 1
+            for row in grouped:
+                if row["group_key"] == (parent or "80"):  # the dossiers coded at the parent itself: not a child
+                    continue
+                alone = services(con, Slice(s.date_from, s.date_to, unit=row["group_key"], units_as_of=units_as_of,
+                                            handling_level=level), scope=ALL)
+                assert {k: row[k] for k in SERVICE_KEYS} == alone, (parent, units_as_of, level, row["group_key"])

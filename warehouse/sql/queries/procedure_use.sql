@@ -57,21 +57,43 @@ in_force as (
       and ($handling_level is null or list_contains(levels, $handling_level))
 ),
 
+-- the procedures each distinct set of unit levels handles (a few sets: a commune's, a district's, a
+-- province's), so each unit group takes its procedures by an equality join
+level_sets as (
+    select distinct levels from unit_levels
+),
+
+set_procedures as (
+    select s.levels as unit_levels, f.*
+    from in_force as f
+    join level_sets as s on list_has_any(f.levels, s.levels)
+),
+
+-- each procedure in force with the unit groups that handle it; grouped by handling level, once per level
+-- the procedure and the unit share (the unnest only in that branch: a lateral unnest costs every query)
+catalogue_units as (
+    select p.* exclude (unit_levels), u.unit_key, '' as level_key
+    from set_procedures as p
+    join unit_levels as u on u.levels = p.unit_levels
+    where $group_by <> 'handling_level'
+    union all by name
+    select p.* exclude (unit_levels), u.unit_key, unnest(list_intersect(p.levels, p.unit_levels)) as level_key
+    from set_procedures as p
+    join unit_levels as u on u.levels = p.unit_levels
+    where $group_by = 'handling_level'
+),
+
 catalogue as (
     select
-        f.*,
+        *,
         case $group_by
             when 'none' then ''
-            when 'field' then f.field
+            when 'field' then field
             when 'handling_level' then level_key
-            when 'procedure' then f.procedure_code
-            when 'unit_child' then u.unit_key
+            when 'procedure' then procedure_code
+            when 'unit_child' then unit_key
         end as group_key
-    from in_force as f
-    join unit_levels as u on list_has_any(f.levels, u.levels)
-    cross join unnest(
-        case when $group_by = 'handling_level' then list_intersect(f.levels, u.levels) else [''] end
-    ) as lv(level_key)
+    from catalogue_units
 ),
 
 -- received_new dossiers of the slice in each period, by procedure and group
