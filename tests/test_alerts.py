@@ -109,6 +109,53 @@ def test_an_unknown_unit_or_a_malformed_file_refuses_the_command_and_the_schedul
     assert scheduler.returncode == 2 and "JSON" in scheduler.stderr
 
 
+def test_the_scheduler_judges_the_rules_after_a_load_it_publishes_and_daily(smtp, tmp_path):  # noqa: F811
+    """The one scheduler, in its own process: a file reaching the inbox is loaded and the breach it brings is
+    told at once (not at the next daily run); the daily run is set at IOC_ALERT_DAILY_AT."""
+    import subprocess
+    import sys
+    import time
+
+    from etl.schedule import build_scheduler
+    from tests.support import ROOT, env
+
+    controller, inbox = smtp
+    db, drop = tmp_path / "w.duckdb", tmp_path / "inbox"
+    drop.mkdir()
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps(RULES), encoding="utf-8")
+    environment = {"IOC_ALERT_RULES": str(rules), "IOC_SMTP_HOST": "127.0.0.1", "IOC_SMTP_PORT": str(controller.port),
+                   "IOC_MAIL_FROM": "ioc@tayninh.test", "IOC_INBOX_INTERVAL_MINUTES": "0.02",
+                   "IOC_INBOX_SETTLE_SECONDS": "0", "IOC_ALERT_DAILY_AT": "06:45"}
+    process = subprocess.Popen([sys.executable, "-m", "etl", "schedule", "--db", str(db), "--inbox", str(drop)],
+                               cwd=ROOT, env=env() | environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        write_csv(drop / "export.csv", overdue_rows("25459", 3))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not inbox.messages:
+            time.sleep(0.3)
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=20)
+    subjects = [m["Subject"] for m in inbox.messages]
+    assert len(subjects) == 1 and "Phường Tân Ninh" in subjects[0] and "3 > 1" in subjects[0], stderr
+    import os
+
+    saved = dict(os.environ)
+    os.environ.update(environment)
+    try:
+        from common.settings import get_settings
+
+        get_settings.cache_clear()
+        daily = build_scheduler(db, drop, blocking=False).get_job("alerts_daily")
+        fields = {f.name: str(f) for f in daily.trigger.fields}
+        assert (fields["hour"], fields["minute"]) == ("6", "45")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+
+
 @pytest.mark.browser
 def test_open_alerts_on_the_warning_page_the_wall_and_their_history_on_the_data_page(smtp, warehouse, chromium):  # noqa: F811
     from tests.support import AppProcess, open_settled
