@@ -23,9 +23,10 @@ dash.register_page(__name__, path="/chi-so-766", name="Chỉ số 766", title_en
 def layout(lang: str = "vi", **query) -> html.Div:
     lang = "en" if lang == "en" else "vi"
     s = slice_for_page(query)
-    e = data.index766(s)
+    children = data.has_children(s)
+    e, _ = data.concurrently(lambda: data.index766(s), lambda: data.index766_by_unit(s) if children else None)
     units = []
-    if data.has_children(s):
+    if children:
         units = [
             dbc.Card([dbc.CardHeader(label("units_766", lang)),
                       dbc.CardBody(dcc.Graph(id="i766-units", figure=view.units_figure(s, lang),

@@ -22,6 +22,14 @@ def layout(lang: str = "vi", **query) -> html.Div:
     s = slice_for_page(query)
     metric_options = [{"label": kpi_label(k, lang, short=True), "value": k} for k in view.RANKING_METRICS]
     graph = {"config": {"displayModeBar": False}}
+    header = html.Div([
+        html.Span(label("units_ranked", lang)),
+        dbc.Select(id="overview-rank-metric", options=metric_options, value="late_rate",
+                   className="rank-metric", size="sm"),
+    ], className="card-header-row")
+    cards, trend, by_field, ranking = data.concurrently(
+        lambda: view.cards(s, lang), lambda: view.trend(s, lang), lambda: view.late_by_field(s, lang),
+        lambda: view.ranking_and_map("overview-units", "overview-map", s, "late_rate", lang, header=header))
     return html.Div([
         dcc.Store(id="overview-slice", data=args_from_slice(s, lang)),
         html.Div([
@@ -29,20 +37,16 @@ def layout(lang: str = "vi", **query) -> html.Div:
             filter_bar("ov", s, lang, max_day=max(data.reference_day(), s.date_to), preset=preset_of(query)),
         ], className="page-header"),
         unit_breadcrumb(s, lambda other: "/" + query_from_slice(other, lang)),
-        dcc.Loading(dbc.Row(view.cards(s, lang), id="overview-cards"), delay_show=300),
+        dcc.Loading(dbc.Row(cards, id="overview-cards"), delay_show=300),
         dbc.Row([
             dbc.Col(dbc.Card([dbc.CardHeader(label("trend_title", lang).format(month=formats.month(s.date_to, lang))),
-                              dbc.CardBody(dcc.Graph(id="overview-trend", figure=view.trend(s, lang), **graph))]),
+                              dbc.CardBody(dcc.Graph(id="overview-trend", figure=trend, **graph))]),
                     lg=7, className="mb-3"),
             dbc.Col(dbc.Card([dbc.CardHeader(label("late_by_field", lang)),
-                              dbc.CardBody(dcc.Graph(id="overview-late-by-field", figure=view.late_by_field(s, lang),
-                                                     **graph))]), lg=5, className="mb-3"),
+                              dbc.CardBody(dcc.Graph(id="overview-late-by-field", figure=by_field, **graph))]),
+                    lg=5, className="mb-3"),
         ]),
-        view.ranking_and_map("overview-units", "overview-map", s, "late_rate", lang, header=html.Div([
-            html.Span(label("units_ranked", lang)),
-            dbc.Select(id="overview-rank-metric", options=metric_options, value="late_rate",
-                       className="rank-metric", size="sm"),
-        ], className="card-header-row")),
+        ranking,
         html.Div(lang, id="ov-lang", hidden=True),
     ])
 

@@ -41,21 +41,24 @@ def layout(lang: str = "vi", **query) -> html.Div:
     if not data.has_catalogue():
         return html.Div([header, crumb, dbc.Alert(label("services_none", lang), color="secondary",
                                                   id="svc-none"), html.Div(lang, id="svc-lang", hidden=True)])
+    cards, by_level, fields, unused, unused_online = data.concurrently(
+        lambda: view.cards(s, lang), lambda: view.by_level(s, lang), lambda: view.fields_offer_use(s, lang),
+        lambda: view.unused(s, lang), lambda: view.unused_online(s, lang))
     return html.Div([
         header, crumb,
-        dbc.Row(view.cards(s, lang)),
+        dbc.Row(cards),
         dbc.Row([
             dbc.Col(dbc.Card([dbc.CardHeader(label("services_by_level", lang)),
-                              dbc.CardBody([dcc.Graph(id="svc-levels", figure=view.by_level(s, lang),
+                              dbc.CardBody([dcc.Graph(id="svc-levels", figure=by_level,
                                                       config={"displayModeBar": False}),
                                             html.Div(label("services_multi_level", lang),
                                                      className="text-muted small")])]), lg=5, className="mb-3"),
             dbc.Col(dbc.Card([dbc.CardHeader(label("services_fields", lang)),
-                              dbc.CardBody(dcc.Graph(id="svc-fields", figure=view.fields_offer_use(s, lang),
+                              dbc.CardBody(dcc.Graph(id="svc-fields", figure=fields,
                                                      config={"displayModeBar": False}))]), lg=7, className="mb-3"),
         ]),
-        _list_card("svc-unused", "services_unused", view.unused(s, lang), lang, "tthc-khong-phat-sinh-ho-so"),
-        _list_card("svc-unused-online", "services_unused_online", view.unused_online(s, lang), lang,
+        _list_card("svc-unused", "services_unused", unused, lang, "tthc-khong-phat-sinh-ho-so"),
+        _list_card("svc-unused-online", "services_unused_online", unused_online, lang,
                    "dvctt-khong-co-ho-so-truc-tuyen", with_dossiers=True),
         html.Div(lang, id="svc-lang", hidden=True),
     ])

@@ -27,21 +27,25 @@ def register_page(module: str, slug: str) -> None:
         s = slice_for_page(query)
         metric = kpi_label(topic.rates[0], lang, short=True)
         graph = {"config": {"displayModeBar": False}}
+        cards, trend, units, fields, extra = data.concurrently(
+            lambda: view.cards(topic, s, lang), lambda: view.trend(topic, s, lang),
+            lambda: view.units_row(topic, s, lang, header=label("by_unit_click", lang).format(metric=metric)),
+            lambda: view.by_field(topic, s, lang), lambda: topic.extra(s, lang) if topic.extra else [])
         return html.Div([
             html.Div([html.H1(label(topic.title_key, lang), className="page-title"),
                       filter_bar(prefix, s, lang, max_day=max(data.reference_day(), s.date_to),
                                  preset=preset_of(query))],
                      className="page-header"),
             unit_breadcrumb(s, lambda other: f"/{slug}" + query_from_slice(other, lang)),
-            dbc.Row(view.cards(topic, s, lang)),
+            dbc.Row(cards),
             dbc.Card([dbc.CardHeader(label("trend_12m", lang)),
-                      dbc.CardBody(dcc.Graph(id=f"{prefix}-trend", figure=view.trend(topic, s, lang), **graph))],
+                      dbc.CardBody(dcc.Graph(id=f"{prefix}-trend", figure=trend, **graph))],
                      className="mb-3"),
-            view.units_row(topic, s, lang, header=label("by_unit_click", lang).format(metric=metric)),
+            units,
             dbc.Card([dbc.CardHeader(label("by_field", lang).format(metric=metric)),
-                      dbc.CardBody(dcc.Graph(id=f"{prefix}-fields", figure=view.by_field(topic, s, lang), **graph))],
+                      dbc.CardBody(dcc.Graph(id=f"{prefix}-fields", figure=fields, **graph))],
                      className="mb-3"),
-            *(topic.extra(s, lang) if topic.extra else []),
+            *extra,
             html.Div(lang, id=f"{prefix}-lang", hidden=True),
         ])
 

@@ -111,8 +111,11 @@ def refresh(_n, viewport, settings):
     }
 
     def screen() -> tuple:
-        panels = [builders[p]() if p in chosen else dash.no_update for p in view.PANELS if p != "kpi"]
-        return view.headline(unit, lang), view.scope_line(unit, lang), panels
+        shown = [p for p in view.PANELS if p != "kpi"]
+        built = iter(data.concurrently(lambda: view.headline(unit, lang), lambda: view.scope_line(unit, lang),
+                                       *(builders[p] for p in shown if p in chosen)))
+        headline, scope = next(built), next(built)
+        return headline, scope, [next(built) if p in chosen else dash.no_update for p in shown]
 
     headline, scope, panels = data.cached_for_caller("wall", screen, unit, lang, font_px, tuple(chosen),
                                                      data.alerts_stamp())
