@@ -42,3 +42,19 @@ def test_old_versions_are_pruned_and_failed_loads_leave_no_files(tmp_path):
         load_files(db, [empty])
     assert sorted(p.name for p in Store(db).versions_dir.iterdir()) == ["v000003.duckdb", "v000004.duckdb",
                                                                           "write.lock"]
+
+
+def test_reference_lookups_are_remembered_per_version_and_a_load_brings_its_own(tmp_path):
+    """The fields a filter offers are read once per published version (store.per_version), never carried
+    into the next one: a load bringing a new field shows it at once."""
+    from warehouse import catalog
+
+    db = tmp_path / "wh.duckdb"
+    load_files(db, [write_csv(tmp_path / "a.csv", [ROW | {"Lĩnh vực": "Hộ tịch"}])])
+    reader = Reader(Store(db))
+    assert catalog.fields(reader.cursor()) == ["Hộ tịch"]
+    assert catalog.fields(reader.cursor()) == ["Hộ tịch"]  # the second ask is the remembered answer
+    load_files(db, [write_csv(tmp_path / "b.csv", [ROW | {"Mã hồ sơ": "B", "Lĩnh vực": "Đất đai"},
+                                                   ROW | {"Mã hồ sơ": "C", "Lĩnh vực": "Đất đai"}])])
+    assert catalog.fields(reader.cursor()) == ["Đất đai", "Hộ tịch"]
+    assert catalog.known_values(reader.cursor())["field"] == {"Đất đai", "Hộ tịch"}

@@ -7,18 +7,24 @@ from datetime import date, datetime
 
 import duckdb
 
+from warehouse.store import per_version
+
+
 def fields(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The fields (lĩnh vực) present in the data, most dossiers first."""
-    return [r[0] for r in con.execute(
-        "select field from fct_dossiers where field is not null group by field order by count(*) desc").fetchall()]
+    return list(per_version(con, ("fields",), lambda: tuple(r[0] for r in con.execute(
+        "select field from fct_dossiers where field is not null group by field order by count(*) desc").fetchall())))
 
 
 def known_values(con: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
     """Every field, agency and procedure code in the data: what a filter may name."""
-    row = con.execute("select list(distinct field), list(distinct agency), list(distinct procedure_code) "
-                      "from fct_dossiers").fetchone()
-    return {key: frozenset(v for v in (values or []) if v is not None)
-            for key, values in zip(("field", "agency", "procedure"), row)}
+    def read() -> dict[str, frozenset[str]]:
+        row = con.execute("select list(distinct field), list(distinct agency), list(distinct procedure_code) "
+                          "from fct_dossiers").fetchone()
+        return {key: frozenset(v for v in (values or []) if v is not None)
+                for key, values in zip(("field", "agency", "procedure"), row)}
+
+    return dict(per_version(con, ("known_values",), read))
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,12 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -27,6 +30,34 @@ from warehouse.migrate import migrate
 from warehouse.slice import local_now
 
 _VERSION_FILE = re.compile(r"^v(\d{6})\.duckdb$")
+
+T = TypeVar("T")
+# The published version each reader's cursor reads: (file, inode), a version that never changes once published.
+_cursor_versions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_memo: OrderedDict[tuple, Any] = OrderedDict()
+_memo_lock = threading.Lock()
+_MEMO_ENTRIES = 512
+
+
+def per_version(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()`` once per published version a reader's cursor reads, for ``key``: reference data that a
+    version never changes (its unit lists, its province, the fields it holds). A page asks these dozens of
+    times, each a query of about a millisecond; a cursor a Reader did not hand out (a writer's, a test's)
+    computes every time. The value must not be changed by the caller."""
+    version = _cursor_versions.get(con)
+    if version is None:
+        return compute()
+    entry = (version, *key)
+    with _memo_lock:
+        if entry in _memo:
+            _memo.move_to_end(entry)
+            return _memo[entry]
+    value = compute()
+    with _memo_lock:
+        _memo[entry] = value
+        while len(_memo) > _MEMO_ENTRIES:
+            _memo.popitem(last=False)
+    return value
 
 
 def copy_file(source: Path, target: Path) -> None:
@@ -162,6 +193,7 @@ class Reader:
         self._lock = threading.Lock()
         self._file: Path | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._identity: tuple[str, int] | None = None
 
     @property
     def version(self) -> str:
@@ -187,10 +219,12 @@ class Reader:
                         raise
                     continue  # pruned between resolving the link and opening it: follow the link again
                 self._file = file
+                self._identity = (str(file), os.stat(file).st_ino)
                 return self._cursor()
         raise AssertionError("unreachable")
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = self._con.cursor()
         cursor.execute("set enable_progress_bar = false")  # never print on a server's stdout
+        _cursor_versions[cursor] = self._identity
         return cursor

@@ -17,6 +17,7 @@ import duckdb
 
 from warehouse.reference import NEW_UNITS, PSEUDO_UNITS, UNKNOWN_UNIT
 from warehouse.slice import Slice
+from warehouse.store import per_version
 
 @dataclass(frozen=True)
 class View:
@@ -39,8 +40,12 @@ class View:
 
 def views(con: duckdb.DuckDBPyConnection) -> list[View]:
     """The unit lists, oldest first."""
-    rows = con.execute("select list_id, seq, name, name_en, valid_from, valid_to from unit_lists order by seq").fetchall()
-    return [View(*r, is_current=(i == len(rows) - 1)) for i, r in enumerate(rows)]
+    def read() -> tuple[View, ...]:
+        rows = con.execute("select list_id, seq, name, name_en, valid_from, valid_to from unit_lists order by seq"
+                           ).fetchall()
+        return tuple(View(*r, is_current=(i == len(rows) - 1)) for i, r in enumerate(rows))
+
+    return list(per_version(con, ("views",), read))
 
 
 def view_on(con: duckdb.DuckDBPyConnection, day: date | None) -> View:
@@ -53,7 +58,8 @@ def view_on(con: duckdb.DuckDBPyConnection, day: date | None) -> View:
 
 def province_code(con: duckdb.DuckDBPyConnection) -> str:
     """Today's province: the root of every view's paths."""
-    return con.execute("select path[1] from unit_views where unit_ref = '_unknown' limit 1").fetchone()[0]
+    return per_version(con, ("province_code",), lambda: con.execute(
+        "select path[1] from unit_views where unit_ref = '_unknown' limit 1").fetchone()[0])
 
 
 def pseudo_name(code: str) -> str | None:
@@ -81,7 +87,8 @@ class Located:
 def _root(con: duckdb.DuckDBPyConnection, view: View) -> Located:
     code = province_code(con)
     current = views(con)[-1]
-    name = con.execute("select name from admin_units where list_id = ? and code = ?", [current.list_id, code]).fetchone()
+    name = per_version(con, ("root_name",), lambda: con.execute(
+        "select name from admin_units where list_id = ? and code = ?", [current.list_id, code]).fetchone())
     return Located(view, None, (code,), name[0] if name else code, "province")
 
 
