@@ -6,6 +6,7 @@
     python -m warehouse services [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE]
                                  [--level Tỉnh|Huyện|Xã] [--units-as-of YYYY-MM-DD] [--json]
     python -m warehouse migrate [--db PATH]
+    python -m warehouse export --out DIR [--db PATH] [--json]
 """
 from __future__ import annotations
 
@@ -39,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     _slice_command(commands, "services", "the service-catalogue figures of KPI.md for one slice")
     migrate = commands.add_parser("migrate", help="bring the database to the current schema")
     migrate.add_argument("--db", type=Path, default=get_settings().db_path)
+    export = commands.add_parser("export", help="write the warehouse into a Parquet lake (warehouse/lake.py)")
+    export.add_argument("--db", type=Path, default=get_settings().db_path)
+    export.add_argument("--out", type=Path, required=True, metavar="DIR")
+    export.add_argument("--json", action="store_true", help="one JSON object: partitions written and kept, size")
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return _export(args.db, args.out, as_json=args.json)
     if args.command == "migrate":
         with Store(args.db).writer():
             pass
@@ -69,6 +76,23 @@ def main(argv: list[str] | None = None) -> int:
         if figures["estimated_dossiers"]:
             print(f"ước tính / estimate: {number(figures['estimated_dossiers'])} hồ sơ của xã cũ bị chia tách, tính vào "
                   "đơn vị này theo quy tắc / dossiers of split old communes counted here by rule")
+    return 0
+
+
+def _export(db: Path, out: Path, *, as_json: bool) -> int:
+    from warehouse.lake import LakeError, export
+
+    try:
+        report = export(db, out)
+    except (LakeError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print(f"tỉnh {report.province}: {len(report.written)} phân vùng ghi, {len(report.kept)} giữ nguyên, "
+              f"{number(report.rows)} hồ sơ, {number(report.bytes // 1024)} KB, {report.seconds:.1f} s / "
+              f"province {report.province}: {len(report.written)} partitions written, {len(report.kept)} kept")
     return 0
 
 

@@ -1,0 +1,155 @@
+"""The Parquet lake (warehouse/lake.py) through ``python -m warehouse export``: its layout and manifest, exports
+that replace and never duplicate, a small load rewriting only what it changed, two provinces side by side,
+refusals, and the same KPIs from DuckDB over the lake as from the warehouse."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.support import SAMPLES, etl_load, run, write_csv
+from warehouse import kpi, lake
+from warehouse.scope import Scope
+from warehouse.slice import Slice, local_now
+from warehouse.store import Reader, Store
+
+ALL = Scope.everything()
+HANOI = {"IOC_PROVINCE_CODE": "01"}
+FMT = "%d/%m/%Y %H:%M:%S"
+
+
+def export(db: Path, out: Path, *, check: bool = True, extra_env: dict | None = None):
+    result = run("-m", "warehouse", "export", "--db", str(db), "--out", str(out), "--json", check=check,
+                 extra_env=extra_env)
+    return result, (json.loads(result.stdout) if result.returncode == 0 else None)
+
+
+def hanoi_rows() -> list[dict]:
+    """Hà Nội's communes have codes with leading zeros (00004 Ba Đình); due times at 23:59:59 local and
+    open dossiers past due test the time-zone trap of the lake's timestamps."""
+    now = local_now().replace(microsecond=0)
+    rows = []
+    for i in range(40):
+        received = datetime(2025, 9, 1, 8) + timedelta(days=9 * i, hours=i % 7)
+        if received > now - timedelta(days=1):
+            received = now - timedelta(days=1, hours=i % 5)
+        due = received.replace(hour=23, minute=59, second=59) + timedelta(days=3 + i % 4)
+        done = received + timedelta(days=i % 9) if i % 3 else None
+        rows.append({"Mã hồ sơ": f"HN.{i:05d}", "Mã ĐVHC": ("00004", "00008", "00025")[i % 3],
+                     "Lĩnh vực": ("Đất đai", "Hộ tịch")[i % 2], "Ngày tiếp nhận": received.strftime(FMT),
+                     "Ngày hẹn trả": due.strftime(FMT), "Kênh nộp": ("Trực tuyến", "Trực tiếp")[i % 2],
+                     **({"Trạng thái": "Đã trả kết quả", "Ngày có kết quả": done.strftime(FMT)} if done else {})})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """Tây Ninh from the spec's samples (old and new units), Hà Nội from its own rows, one lake for both."""
+    root = tmp_path_factory.mktemp("lake")
+    tay_ninh, hanoi = root / "80" / "w.duckdb", root / "01" / "w.duckdb"
+    etl_load(tay_ninh, SAMPLES / "mot_cua_mau.csv")
+    run("-m", "etl", "load", "--db", str(hanoi), str(write_csv(root / "hn.csv", hanoi_rows())), extra_env=HANOI)
+    out = root / "lake"
+    export(tay_ninh, out)
+    export(hanoi, out, extra_env=HANOI)
+    return tay_ninh, hanoi, out
+
+
+def test_the_lake_holds_both_provinces_partitioned_with_their_manifests(warehouses):
+    tay_ninh, hanoi, out = warehouses
+    assert lake.provinces(out) == ["01", "80"]
+    manifest = lake.read_manifest(out, "80")
+    assert manifest["product"] == lake.PRODUCT and manifest["province_name"] == "Tỉnh Tây Ninh"
+    assert [u["list_id"] for u in manifest["unit_lists"]] and all(u["edition"] for u in manifest["unit_lists"])
+    assert manifest["data_version"]["version"] == Reader(Store(tay_ninh)).version
+    dossiers = Reader(Store(tay_ninh)).cursor().execute("select count(*) from fct_dossiers").fetchone()[0]
+    assert manifest["tables"]["dossiers"]["rows"] == dossiers
+    columns = {c["name"]: c["type"] for c in manifest["tables"]["dossiers"]["columns"]}
+    assert (columns["received_at"], columns["received_date"], columns["unit_code"]) == ("TIMESTAMP", "DATE", "VARCHAR")
+    months = sorted(p.relative_to(out).as_posix() for p in (out / "dossiers" / "province=80").glob("*/*"))
+    assert months and all(m.split("/")[2].startswith("year=") and len(m.split("month=")[1]) == 2 for m in months)
+    # every engine reads the partition values alike: ASCII, never empty; codes keep their leading zeros
+    con = duckdb.connect()
+    rows = con.execute(f"select province, year, month, unit_code, count(*) from read_parquet('{out}/dossiers/*/*/*/*.parquet', "
+                       "hive_partitioning = true, hive_types_autocast = false) group by all").fetchall()
+    assert {r[0] for r in rows} == {"01", "80"} and all(r[1].isascii() and r[2].isascii() for r in rows)
+    assert {r[3] for r in rows if r[0] == "01"} == {"00004", "00008", "00025"}
+    assert sum(r[4] for r in rows if r[0] == "80") == dossiers
+
+
+def test_local_times_come_back_as_written(warehouses):
+    """No engine-side time-zone shift: the lake's timestamps are the warehouse's wall-clock times."""
+    _, hanoi, out = warehouses
+    here = Reader(Store(hanoi)).cursor().execute(
+        "select dossier_id, received_at, due_at, end_at from fct_dossiers order by 1").fetchall()
+    there = duckdb.connect().execute(
+        f"select dossier_id, received_at, due_at, end_at from read_parquet('{out}/dossiers/province=01/*/*/*.parquet') "
+        "order by 1").fetchall()
+    assert here == there and any(r[2].time() == datetime.min.time().replace(hour=23, minute=59, second=59)
+                                 for r in there)
+
+
+def test_duckdb_over_the_lake_gives_the_warehouses_figures(warehouses):
+    tay_ninh, hanoi, out = warehouses
+    now = local_now().replace(tzinfo=None)
+    today = now.date()
+    cases = {
+        "80": [(Slice(date(2024, 1, 1), date(2024, 12, 31)), "none"),
+               (Slice(date(2024, 4, 1), date(2024, 6, 30), field="Đất đai"), "none"),
+               (Slice(date(2024, 1, 1), date(2024, 12, 31)), "field"),
+               (Slice(date(2024, 1, 1), date(2024, 12, 31), units_as_of=date(2025, 6, 30), unit="703"), "unit_child"),
+               (Slice(date(2024, 1, 1), date(2026, 12, 31), unit="25459"), "none"),
+               (Slice(today.replace(month=1, day=1), today), "unit_child")],
+        "01": [(Slice(date(2025, 9, 1), today), "unit_child"), (Slice(date(2025, 10, 1), date(2025, 12, 31)), "field"),
+               (Slice(today - timedelta(days=30), today, unit="00004"), "none")],
+    }
+    for province, db in (("80", tay_ninh), ("01", hanoi)):
+        warehouse = Reader(Store(db)).cursor()
+        over_lake = lake.open_lake(out, province)
+        for s, group_by in cases[province]:
+            for from_marts in (True, False):
+                ask = dict(scope=ALL, group_by=group_by, now=now, from_marts=from_marts)
+                expected = kpi.query_kpis(warehouse, [(s.date_from, s.date_to)], s, **ask)
+                assert expected and kpi.query_kpis(over_lake, [(s.date_from, s.date_to)], s, **ask) == expected, \
+                    (province, s, group_by, from_marts)
+
+
+def test_exporting_again_replaces_and_a_small_load_rewrites_only_its_months(tmp_path):
+    db, out = tmp_path / "w.duckdb", tmp_path / "lake"
+    etl_load(db, SAMPLES / "mot_cua_mau.csv")
+    _, first = export(db, out)
+    files = {p: p.stat().st_ino for p in out.rglob("*.parquet")}
+    _, again = export(db, out)
+    assert again["partitions_written"] == 0 and again["partitions_kept"] == first["partitions_written"]
+    assert {p: p.stat().st_ino for p in out.rglob("*.parquet")} == files  # nothing rewritten, nothing added
+    con = Reader(Store(db)).cursor()
+    old = con.execute("select dossier_id, strftime(received_date, '%Y/%m') from fct_dossiers "
+                      "where end_date is null order by received_date limit 1").fetchone()
+    etl_load(db, write_csv(tmp_path / "small.csv", [
+        {"Mã hồ sơ": "MOI-1", "Mã ĐVHC": "25459", "Ngày tiếp nhận": "15/08/2026 09:00:00"}]))
+    _, small = export(db, out)
+    dossier_parts = sorted(p for p in small["written"] if p.startswith("dossiers/"))
+    assert dossier_parts == ["dossiers/province=80/year=2026/month=08"], old
+    assert "kpi_month/province=80" in small["written"] and "unit_views/province=80" not in small["written"]
+    lake_count = duckdb.connect().execute(
+        f"select count(*) from read_parquet('{out}/dossiers/province=80/*/*/*.parquet')").fetchone()[0]
+    assert lake_count == Reader(Store(db)).cursor().execute("select count(*) from fct_dossiers").fetchone()[0]
+
+
+def test_bad_targets_are_refused_and_nothing_is_written(tmp_path, sample_db):
+    inside = sample_db.with_name(sample_db.name + ".d") / "lake"
+    result, _ = export(sample_db, inside, check=False)
+    assert result.returncode == 2 and "warehouse" in result.stderr and not inside.exists()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result, _ = export(sample_db, blocker / "lake", check=False)
+    assert result.returncode == 2 and "writable" in result.stderr
+    foreign = tmp_path / "someone-elses"
+    foreign.mkdir()
+    (foreign / "data.parquet").write_text("not ours")
+    result, _ = export(sample_db, foreign, check=False)
+    assert result.returncode == 2 and "lake" in result.stderr
+    assert sorted(p.name for p in foreign.iterdir()) == ["data.parquet"]

@@ -1,0 +1,278 @@
+"""The Parquet lake: a warehouse's dossiers, marts and reference tables as hive-partitioned Parquet that any
+engine reads (DuckDB, Spark, Trino, ClickHouse), several provinces side by side.
+
+Layout under the lake folder::
+
+    _ioc_lake.json                                  what this folder is (refuses to write into anything else)
+    _manifests/province=80.json                     one province's schema, editions, version, partitions
+    dossiers/province=80/year=2024/month=03/*.parquet   the dossiers' current state, by received month
+    kpi_month/province=80/*.parquet                 the KPI marts (marts/kpi_month.sql, marts/kpi_carry.sql)
+    kpi_carry/province=80/*.parquet
+    unit_views/province=80/*.parquet                the unit lists and the path every unit counts in
+    admin_units/province=80/*.parquet, unit_lists/province=80/*.parquet, procedures/province=80/*.parquet
+
+Partition values are ASCII and never empty (the province's GSO code, a four-digit year, a two-digit
+month). Types are chosen so engines read them alike: dates are DATE; times are local wall-clock times in
+Asia/Ho_Chi_Minh stored as Parquet TIMESTAMP(MICROS) *not adjusted to UTC* (no engine shifts them on
+read); every code (unit, procedure, field) is text, so leading zeros stay.
+
+An export compares each partition's fingerprint (row count and an order-free hash of its rows) with the
+manifest's and rewrites only the partitions that changed: a small load rewrites a few months. A partition is
+written beside the lake and swapped in by renames; the manifest is replaced last, atomically.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse import units
+from warehouse.store import Reader, Store
+
+PRODUCT = "ioc-dashboard"
+LAYOUT = 1
+MARKER = "_ioc_lake.json"
+MANIFESTS = "_manifests"
+
+# name in the lake → the warehouse's table (each row also gets its province)
+SMALL_TABLES = {
+    "kpi_month": "mart_kpi_month", "kpi_carry": "mart_kpi_carry", "unit_views": "unit_views",
+    "admin_units": "admin_units", "unit_lists": "unit_lists", "procedures": "procedure_states",
+}
+TYPE_NOTES = {
+    "dates": "DATE (days, no time zone)",
+    "local_timestamps": "TIMESTAMP(MICROS), not adjusted to UTC: wall-clock time in Asia/Ho_Chi_Minh",
+    "codes": "VARCHAR (unit, procedure and field codes keep their leading zeros)",
+    "partitions": "province = GSO code, year = YYYY, month = MM of the received date (text)",
+}
+
+
+class LakeError(Exception):
+    """An export or a lake that cannot be done or read as asked (the CLI exits 2 with this message)."""
+
+
+@dataclass
+class ExportReport:
+    province: str
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rows: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+    def as_json(self) -> dict:
+        return {"province": self.province, "partitions_written": len(self.written),
+                "partitions_kept": len(self.kept), "partitions_removed": len(self.removed), "dossiers": self.rows,
+                "bytes": self.bytes, "seconds": round(self.seconds, 2), "written": self.written}
+
+
+def check_target(out: Path, db: Path) -> None:
+    """Refuse a lake folder inside the warehouse's own files, one that cannot be written, or one that holds
+    something other than a lake of this product."""
+    store = Store(db)
+    target = out.resolve()
+    own = [store.versions_dir.resolve(), store.path.resolve(strict=False) if store.path.exists() else store.path]
+    if any(target == p or p in target.parents for p in own):
+        raise LakeError(f"--out {out} nằm trong thư mục của kho dữ liệu / is inside the warehouse's own folder")
+    if target.exists() and not target.is_dir():
+        raise LakeError(f"--out {out} không phải thư mục / is not a folder")
+    if target.exists() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise LakeError(f"--out {out} chứa tệp không phải của kho Parquet này / holds files that are not this "
+                        f"product's lake (no {MARKER})")
+    if (target / MARKER).exists():
+        marker = json.loads((target / MARKER).read_text(encoding="utf-8"))
+        if marker.get("product") != PRODUCT:
+            raise LakeError(f"--out {out} là kho của sản phẩm khác / belongs to another product: {marker}")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        probe = target / f".probe-{uuid.uuid4().hex}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise LakeError(f"--out {out}: không ghi được / not writable ({exc.strerror})") from None
+
+
+@contextmanager
+def _province_lock(lake: Path, province: str) -> Iterator[None]:
+    """One export of a province at a time; other provinces export into the same lake meanwhile."""
+    with open(lake / f".export-{province}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection, province: str) -> dict[str, dict]:
+    """Every partition this province's export would write: its path and (rows, order-free hash)."""
+    parts = {}
+    for year, month, rows, digest in con.execute(f"""
+            select year, month, count(*), bit_xor(hash(d))::varchar
+            from ({_DOSSIERS}) as d group by year, month""", [province]).fetchall():
+        parts[f"dossiers/province={province}/year={year}/month={month}"] = {"rows": rows, "fingerprint": digest}
+    for name, table in SMALL_TABLES.items():
+        rows, digest = con.execute(f"select count(*), bit_xor(hash(t))::varchar from {table} as t").fetchone()
+        parts[f"{name}/province={province}"] = {"rows": rows, "fingerprint": digest or "0"}
+    return parts
+
+
+# The dossiers as the lake holds them: every column of fct_dossiers, the commune each counts in under
+# today's units, and the partition columns (text). $1 is the province.
+_DOSSIERS = """
+    select f.*, v.path[-1] as unit_code_current, $1::varchar as province,
+           strftime(f.received_date, '%Y') as year, strftime(f.received_date, '%m') as month
+    from fct_dossiers as f
+    left join unit_views as v
+      on v.unit_ref = f.unit_ref and v.view_list = (select list_id from unit_lists order by seq desc limit 1)
+"""
+
+
+def _write_dossiers(con: duckdb.DuckDBPyConnection, lake: Path, staging: Path, parts: list[str],
+                    province: str) -> None:
+    """Write the dossiers of the changed months into ``staging`` in one pass (DuckDB writes a folder per
+    partition), then swap each into the lake."""
+    if not parts:
+        return
+    months = [tuple(p.split("=")[1] for p in part.split("/")[2:4]) for part in parts]
+    (staging / "dossiers").mkdir()
+    con.execute(f"""
+        copy (select * exclude (province) from ({_DOSSIERS}) as d
+              where (year, month) in (select unnest($2::varchar[]), unnest($3::varchar[]))
+              order by year, month, received_at, dossier_id)
+        to '{staging / "dossiers" / f"province={province}"}'
+        (format parquet, compression zstd, partition_by (year, month), filename_pattern 'part-{{i}}')""",
+                [province, [y for y, _ in months], [m for _, m in months]])
+    for part in parts:
+        _swap_in(lake / part, staging / part, staging)
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, lake: Path, staging: Path, part: str) -> None:
+    """Write one of the small tables (marts, reference) whole, then swap it into the lake."""
+    out = staging / part
+    out.mkdir(parents=True)
+    con.execute(f"copy (select * from {SMALL_TABLES[part.split('/')[0]]}) to '{out / 'part-0.parquet'}' "
+                "(format parquet, compression zstd)")
+    _swap_in(lake / part, out, staging)
+
+
+def _swap_in(target: Path, new: Path, staging: Path) -> None:
+    """Replace the folder ``target`` by ``new`` with renames (the old one, if any, goes to the staging trash)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        os.rename(target, staging / f"old-{uuid.uuid4().hex}")
+    os.rename(new, target)
+
+
+def manifest_path(lake: Path, province: str) -> Path:
+    return lake / MANIFESTS / f"province={province}.json"
+
+
+def read_manifest(lake: Path, province: str) -> dict | None:
+    path = manifest_path(lake, province)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def export(db: Path, out: Path) -> ExportReport:
+    """Export the warehouse at ``db`` into the lake at ``out`` (see the module's docstring)."""
+    started = time.perf_counter()
+    check_target(out, db)
+    lake = out.resolve()
+    reader = Reader(Store(db))
+    con = reader.cursor()
+    province = units.province_code(con)
+    if not (lake / MARKER).exists():
+        _write_json(lake / MARKER, {"product": PRODUCT, "layout": LAYOUT})
+    report = ExportReport(province)
+    with _province_lock(lake, province):
+        before = (read_manifest(lake, province) or {}).get("partitions", {})
+        now = _fingerprints(con, province)
+        staging = lake / f".staging-{province}-{uuid.uuid4().hex}"
+        staging.mkdir()
+        try:
+            for part, facts in sorted(now.items()):
+                changed = before.get(part) != facts or not (lake / part).exists()
+                (report.written if changed else report.kept).append(part)
+            _write_dossiers(con, lake, staging, [p for p in report.written if p.startswith("dossiers/")], province)
+            for part in report.written:
+                if not part.startswith("dossiers/"):
+                    _write_table(con, lake, staging, part)
+            for part in sorted(set(before) - set(now)):
+                if (lake / part).exists():
+                    os.rename(lake / part, staging / f"gone-{uuid.uuid4().hex}")
+                report.removed.append(part)
+            _write_json(manifest_path(lake, province), _manifest(con, reader, province, now, lake))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    report.rows = sum(f["rows"] for p, f in now.items() if p.startswith("dossiers/"))
+    report.bytes = sum(f.stat().st_size for p in now for f in (lake / p).glob("*.parquet"))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _manifest(con: duckdb.DuckDBPyConnection, reader: Reader, province: str, partitions: dict, lake: Path) -> dict:
+    located = units.find(con, None, units.views(con)[-1])
+    batch = con.execute("select max(batch_id), max(finished_at) from load_batches").fetchone()
+    lists = con.execute("select list_id, edition, file_name, valid_from, valid_to from unit_lists order by seq").fetchall()
+    schemas = {"dossiers": _columns(con, f"select * exclude (province, year, month) from ({_DOSSIERS}) as d limit 0",
+                                    [province])}
+    schemas |= {name: _columns(con, f"select * from {table} limit 0") for name, table in SMALL_TABLES.items()}
+    return {
+        "product": PRODUCT, "layout": LAYOUT, "province": province, "province_name": located.name,
+        "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "data_version": {"version": reader.version, "last_batch": batch[0],
+                         "last_load": batch[1].isoformat() if batch[1] else None},
+        "unit_lists": [{"list_id": r[0], "edition": r[1], "file": r[2], "valid_from": _iso(r[3]),
+                        "valid_to": _iso(r[4])} for r in lists],
+        "types": TYPE_NOTES,
+        "tables": {name: {"columns": cols,
+                          "rows": sum(f["rows"] for p, f in partitions.items() if p.split("/")[0] == name)}
+                   for name, cols in schemas.items()},
+        "partitions": partitions,
+    }
+
+
+def _columns(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict]:
+    """The columns a query gives, with DuckDB's type names (the manifest's schema)."""
+    return [{"name": d[0], "type": str(d[1])} for d in con.execute(query, params).description]
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _write_json(path: Path, value: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def provinces(lake: Path) -> list[str]:
+    """The provinces a lake holds, by their manifests."""
+    return sorted(p.stem.split("=", 1)[1] for p in (lake / MANIFESTS).glob("province=*.json"))
+
+
+def open_lake(lake: Path, province: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB whose views over the lake's Parquet have the warehouse's table names, so the query
+    layer's SQL (``warehouse.kpi``) runs over one province of the lake unchanged."""
+    if read_manifest(lake, province) is None:
+        raise LakeError(f"{lake}: không có tỉnh {province} / no province {province} in this lake")
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    root = str(lake.resolve()).replace("'", "''")
+    con.execute(f"""create view fct_dossiers as
+        select * exclude (province, year, month, unit_code_current)
+        from read_parquet('{root}/dossiers/province={province}/*/*/*.parquet', hive_partitioning = true,
+                          hive_types_autocast = false)""")
+    for name, table in SMALL_TABLES.items():
+        con.execute(f"create view {table} as select * from read_parquet('{root}/{name}/province={province}/*.parquet', "
+                    "hive_partitioning = false)")
+    return con
