@@ -153,3 +153,79 @@ def test_bad_targets_are_refused_and_nothing_is_written(tmp_path, sample_db):
     result, _ = export(sample_db, foreign, check=False)
     assert result.returncode == 2 and "lake" in result.stderr
     assert sorted(p.name for p in foreign.iterdir()) == ["data.parquet"]
+
+
+# --- the same KPIs on Spark and ClickHouse, translated from queries/kpi.sql (warehouse/engines.py) ---------
+
+def engine_cases(today: date) -> dict[str, list[tuple[Slice, str]]]:
+    """A year; a quarter and a field; a commune across the reorganisation (in both unit views); a period
+    ending today, by commune; Hà Nội (leading zeros) beside Tây Ninh in the same lake."""
+    return {
+        "80": [(Slice(date(2024, 1, 1), date(2024, 12, 31)), "none"),
+               (Slice(date(2024, 4, 1), date(2024, 6, 30), field="Đất đai"), "none"),
+               (Slice(date(2024, 1, 1), date(2024, 12, 31), unit="25459", units_as_of=date(2025, 6, 30)), "field"),
+               (Slice(date(2024, 1, 1), today, unit="25459"), "none"),
+               (Slice(today.replace(month=1, day=1), today), "unit_child")],
+        "01": [(Slice(date(2025, 9, 1), today), "unit_child"), (Slice(date(2025, 10, 1), date(2025, 12, 31)), "field")],
+    }
+
+
+def same_rows(got: list[dict], expected: list[dict]) -> bool:
+    """Equal row for row; rates to 1e-9 (engines round a division's last bit differently)."""
+    def norm(rows):
+        return sorted(({k: round(float(v), 9) if isinstance(v, float) or type(v).__name__ == "Decimal" else v
+                        for k, v in r.items()} for r in rows), key=lambda r: (r["period_idx"], r["group_key"]))
+    return norm(got) == norm(expected)
+
+
+@pytest.fixture(scope="module")
+def spark(warehouses):
+    from warehouse import engines
+
+    session = engines.spark_session()
+    yield session
+    session.stop()
+
+
+def test_spark_in_a_two_executor_cluster_gives_the_warehouses_figures(warehouses, spark):
+    from warehouse import engines
+
+    tay_ninh, hanoi, out = warehouses
+    assert spark.sparkContext.master.startswith("local-cluster[2,")  # two executor processes share the work
+    now = local_now().replace(tzinfo=None)
+    for province, db in (("80", tay_ninh), ("01", hanoi)):
+        warehouse = Reader(Store(db)).cursor()
+        engines.spark_views(spark, out, province)
+        for s, group_by in engine_cases(now.date())[province]:
+            params = engines.kpi_params(warehouse, [(s.date_from, s.date_to)], s, group_by=group_by, now=now)
+            expected = kpi.query_kpis(warehouse, [(s.date_from, s.date_to)], s, scope=ALL, group_by=group_by, now=now)
+            assert expected and same_rows(engines.spark_kpis(spark, params), expected), (province, s, group_by)
+
+
+def test_clickhouse_gives_the_warehouses_figures(warehouses):
+    from warehouse import engines
+
+    tay_ninh, hanoi, out = warehouses
+    now = local_now().replace(tzinfo=None)
+    for province, db in (("80", tay_ninh), ("01", hanoi)):
+        warehouse = Reader(Store(db)).cursor()
+        for s, group_by in engine_cases(now.date())[province]:
+            params = engines.kpi_params(warehouse, [(s.date_from, s.date_to)], s, group_by=group_by, now=now)
+            expected = kpi.query_kpis(warehouse, [(s.date_from, s.date_to)], s, scope=ALL, group_by=group_by, now=now)
+            assert expected and same_rows(engines.clickhouse_kpis(params, out, province), expected), \
+                (province, s, group_by)
+
+
+def test_the_translation_comes_from_the_one_definition():
+    """Spark and ClickHouse run queries/kpi.sql as sqlglot writes it, parameters bound as literals: no
+    hand-written copy of a formula (a change to the definition reaches every engine)."""
+    from warehouse import engines
+
+    params = {"period_from": [date(2024, 1, 1)], "period_to": [date(2024, 12, 31)],
+              "as_of": [datetime(2024, 12, 31, 23, 59, 59, 999000)], "min_from": date(2024, 1, 1),
+              "max_to": date(2024, 12, 31), "view": "2025", "unit": None, "unit_depth": 1, "field": "Đất đai",
+              "agency": None, "handling_level": None, "channel": None, "procedure": None, "group_by": "none"}
+    for dialect in ("spark", "clickhouse"):
+        text = engines.kpi_sql(params, dialect)
+        assert "$" not in text and "'Đất đai'" in text and "23:59:59.999000" in text
+        assert text.count("resolved_late") >= 2  # the counts and the rate, as kpi_counts_from_dossiers and kpi_rates write them

@@ -32,7 +32,7 @@ in_period as (
      and (s.end_date is null or s.end_date >= p.period_from)
 ),
 
-counts as (
+counted as (
     select
         period_idx,
         group_key,
@@ -69,4 +69,4 @@ counts as (
     group by period_idx, group_key
 )
 
-select * from counts
+select * from counted

@@ -167,7 +167,7 @@ live_overdue as (
     group by all
 ),
 
-counts as (
+counted as (
     select
         f.period_idx,
         f.group_key,
@@ -190,4 +190,4 @@ counts as (
     where f.received_total > 0   -- a group is there when a dossier counts in it, as in the dossiers' path
 )
 
-select * from counts
+select * from counted

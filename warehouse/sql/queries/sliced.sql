@@ -7,7 +7,7 @@ select
     src.*,
     unit_views.path                 as unit_path,
     unit_views.unit_name            as unit_name,
-    unit_views.path[-1]             as unit_leaf,
+    unit_views.path[array_length(unit_views.path)] as unit_leaf,  -- the last (written so every dialect reads it alike)
     coalesce(unit_views.estimated_from <= $unit_depth + (case when $group_by = 'unit_child' then 1 else 0 end),
              false)                 as is_estimate
 from {{ source }} as src
