@@ -2,6 +2,8 @@
 and access rules) and ``GET /healthz``; the same query layer as the pages."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask, jsonify, request
 
 from dashboards import data, warm
@@ -31,6 +33,9 @@ def register(server: Flask) -> None:
         data.freshness()  # the warehouse answers (no figure is shown to callers without a log-in)
         version = data.reader().version
         warmed = warm.status(version)
-        return jsonify({"status": "ok", "version": version, "computed_answers": data.computed_count(),
+        # worker and computed_answers: which process answered and how many answers it computed rather than
+        # found in the (shared) cache: how an operator sees that gunicorn's workers share one
+        return jsonify({"status": "ok", "version": version, "worker": os.getpid(),
+                        "computed_answers": data.computed_count(),
                         "warmed": None if warmed is None else {"views": warmed.views, "seconds": warmed.seconds,
                                                                 "failures": warmed.failures}})
