@@ -73,7 +73,7 @@ def account(principal, lang: str) -> html.Form:
     if principal.unit:
         role = f"{role} · {data.unit_name(principal.unit) or principal.unit}"
     return html.Form([
-        html.Span(principal.name, className="account-name", id="shell-account", title=role),
+        html.Span(principal.name, className="account-name", id="shell-account", title=f"{principal.name} · {role}"),
         html.Span(role, className="account-role"),
         dcc.Input(type="hidden", name="csrf", value=csrf_token()),
         html.Button(label("logout", lang), type="submit", className="btn btn-sm btn-outline-light", id="shell-logout"),
