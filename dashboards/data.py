@@ -65,15 +65,41 @@ def computed_count() -> int:
     return _computed["count"]
 
 
+_inflight: dict[str, threading.Event] = {}
+_inflight_lock = threading.Lock()
+
+
 def _cached(name: str, compute: Callable[[], Any], *key_parts: Any) -> Any:
     """``compute()`` once per (name, data version, key parts); today's date is part of the key
-    because the as-of instant of a period ending today moves."""
+    because the as-of instant of a period ending today moves.
+
+    Within a process, one computation per key at a time: a part of a page (``concurrently``), a second
+    request or the warm-up asking for an answer being computed waits for it instead of computing it again."""
     key = _key(name, *key_parts)
     value = cache.get(key)
-    if value is None:
-        value = compute()
-        _computed["count"] += 1
-        cache.set(key, value)
+    if value is not None:
+        return value
+    with _inflight_lock:
+        running = _inflight.get(key)
+        if running is None:
+            _inflight[key] = threading.Event()
+    if running is not None:
+        running.wait(timeout=120)
+        value = cache.get(key)
+        if value is not None:
+            return value  # else the first asker failed: compute it here, and let its error be ours
+        return _compute(key, compute)
+    try:
+        return _compute(key, compute)
+    finally:
+        with _inflight_lock:
+            _inflight.pop(key).set()
+
+
+def _compute(key: str, compute: Callable[[], Any]) -> Any:
+    value = compute()
+    _computed["count"] += 1
+    cache.set(key, value)
     return value
 
 

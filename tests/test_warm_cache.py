@@ -51,3 +51,27 @@ def test_a_load_is_warmed_before_the_first_person_opens_the_overview(tmp_path, c
         assert _health(app)["computed_answers"] == before, "the overview computed answers after the warm-up"
     finally:
         app.stop()
+
+
+def test_an_answer_being_computed_is_waited_for_not_computed_twice(sample_db):
+    """Parts of a page built at once (data.concurrently), a second request or the warm-up asking for the
+    same answer at the same moment: one computes it, the others wait for it (one scan, not several)."""
+    import threading
+    import time as clock
+
+    from dashboards import create_app, data
+
+    app = create_app(sample_db)
+    runs = []
+    lock = threading.Lock()
+
+    def slow_answer() -> int:
+        with lock:
+            runs.append(1)
+        clock.sleep(0.3)
+        return 42
+
+    with app.server.test_request_context("/"):
+        data.cache.clear()
+        answers = data.concurrently(*[lambda: data._cached("test-single-flight", slow_answer)] * 4)
+    assert answers == [42] * 4 and len(runs) == 1
