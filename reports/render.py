@@ -16,6 +16,7 @@ from common.kpi_text import change_text, format_value, meets_target
 from common.labels import kpi_label, label
 from common.settings import get_settings
 from common.index766_text import band_line, summary
+from warehouse.units import display_name
 from dashboards.components.charts import index766_groups, ranked_bar
 from reports.weekly import Weekly, week_range
 
@@ -138,7 +139,7 @@ def render(w: Weekly, lang: str = "vi", images: bool = True) -> Rendered:
                  f'<span style="color:{BAD};">{formats.points(delta, lang)}</span>'] for u, key, delta in w.worsened]
     link = f"{get_settings().public_url}/canh-bao?unit={w.slice.unit}&to={end.isoformat()}"
     overdue = [[escape(r["dossier_id"]), escape(r["field"] or ""), escape(r["agency"] or ""),
-                escape(r["unit_name"] or r["unit_code"] or ""), formats.number(r["days_overdue"], lang)]
+                escape(display_name(r["unit_name"], r["unit_code"], lang)), formats.number(r["days_overdue"], lang)]
                for r in w.overdue]
     as_of = formats.moment(w.freshness.last_load, lang)
     html = f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">

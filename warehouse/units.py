@@ -62,11 +62,17 @@ def province_code(con: duckdb.DuckDBPyConnection) -> str:
         "select path[1] from unit_views where unit_ref = '_unknown' limit 1").fetchone()[0])
 
 
-def pseudo_name(code: str) -> str | None:
+def pseudo_name(code: str | None, lang: str = "vi") -> str | None:
     """The words for a pseudo-unit (unknown code; coded in newer units), None for a real unit."""
     from common.labels import label
 
-    return {UNKNOWN_UNIT: label("unknown_unit"), NEW_UNITS: label("new_units")}.get(code)
+    return {UNKNOWN_UNIT: label("unknown_unit", lang), NEW_UNITS: label("new_units", lang)}.get(code)
+
+
+def display_name(name: str | None, code: str | None, lang: str = "vi") -> str:
+    """How a dossier list names the unit a dossier counts in: its name, the pseudo-units in words, else the code
+    (a list never shows ``_unknown``)."""
+    return name or pseudo_name(code, lang) or code or ""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from common.labels import label
 from dashboards.components.tables import MOMENT, NARROW, PAGE_SIZE, WIDE, grid, number_column, paged_grid
 from warehouse.kpi import Sort
 from warehouse.slice import Slice
+from warehouse.units import display_name
 
 # What the grids show first (the column headers' arrows say so); the first page is asked for in this order.
 OVERDUE_SORT: Sort = (("days_overdue", "desc"),)
@@ -21,7 +22,7 @@ DUE_SOON_SORT: Sort = (("hours_left", "asc"),)
 def _rows(rows: list[dict], lang: str) -> list[dict]:
     """Rows as the grids show them; the keys are the query's column names, which sorting refers to."""
     return [{"dossier_id": r["dossier_id"], "procedure_name": r["procedure_name"], "field": r["field"],
-             "agency": r["agency"], "unit_name": r["unit_name"] or r["unit_code"],
+             "agency": r["agency"], "unit_name": display_name(r["unit_name"], r["unit_code"], lang),
              "received_at": formats.moment(r["received_at"], lang), "due_at": formats.moment(r["due_at"], lang),
              "days_overdue": r["days_overdue"], "hours_left": round(r["hours_left"], 1)} for r in rows]
 

@@ -19,6 +19,7 @@ from common.kpi_text import change_text, format_value, meets_target, target_text
 from common.periods import preset_range
 from dashboards.views.overview import slice_label, unit_labels, units_map
 from warehouse.slice import Slice, local_now
+from warehouse.units import display_name
 
 HEADLINE = ("on_time_rate", "late_rate", "online_rate", "cashless_rate", "satisfaction_rate", "digitised_rate",
             "received_new", "pending_overdue")
@@ -153,7 +154,7 @@ def overdue_list(unit: str, lang: str, shown: int = 10) -> html.Table:
     body = [html.Tr([
         html.Td(f"{r['days_overdue']} {label('days_overdue', lang)}", className="wall-overdue-days"),
         html.Td([html.Div(r["procedure_name"] or r["field"] or "—", className="wall-overdue-what"),
-                 html.Div(f"{r['unit_name'] or r['unit_code']} · {r['field'] or '—'} · {r['agency'] or '—'}",
+                 html.Div(f"{display_name(r['unit_name'], r['unit_code'], lang)} · {r['field'] or '—'} · {r['agency'] or '—'}",
                           className="wall-overdue-where")]),
     ]) for r in rows]
     return html.Table(html.Tbody(body), className="wall-overdue")
