@@ -1,4 +1,7 @@
-"""Start the dashboard: ``python app.py [--host H] [--port P] [--db PATH]``.
+"""Start the dashboard: ``python app.py [--host H] [--port P] [--db PATH] [--lake DIR]``.
+
+With ``--lake DIR`` it serves a national view over a Parquet lake of several provinces
+(``python -m warehouse export``), read-only, with a province picker; accounts stay beside ``--db``.
 
 On a fresh clone (no database at ``--db`` yet) it first builds the demo
 warehouse there, with a progress bar, then serves. On an installation with no
@@ -24,6 +27,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default=settings.host)
     parser.add_argument("--port", type=int, default=settings.port)
     parser.add_argument("--db", type=Path, default=settings.db_path)
+    parser.add_argument("--lake", type=Path, default=None, metavar="DIR",
+                        help="serve a Parquet lake of several provinces, read-only (python -m warehouse export)")
     parser.add_argument("--debug", action="store_true", default=settings.debug, help="Dash debug mode (development)")
     # `--db` after a command too (`python app.py user list --db X`); SUPPRESS keeps the one given before it.
     db_option = argparse.ArgumentParser(add_help=False)
@@ -38,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         from access import cli
 
         return cli.run(args)
+    if args.lake is not None:
+        return serve_lake(args)
     from warehouse import reference
     from warehouse.store import Store
 
@@ -77,6 +84,24 @@ def main(argv: list[str] | None = None) -> int:
         except RuleError as exc:  # the dashboard keeps serving; the scheduler waits for a good rule file
             print(f"Lịch chạy không khởi động / scheduler not started: {exc}", file=sys.stderr)
     print(f"Bảng điều hành: http://{args.host}:{args.port}/", file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
+    return 0
+
+
+def serve_lake(args: argparse.Namespace) -> int:
+    """The national view: no load, no scheduler, no warm-up; a lake whose manifests disagree is refused."""
+    from access.cli import announce_first_admin
+    from access.store import AccessStore
+    from dashboards import create_app
+    from warehouse.lake import LakeError
+
+    try:
+        app = create_app(args.db, lake=args.lake)
+    except LakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    announce_first_admin(AccessStore.beside(args.db))
+    print(f"Bảng điều hành (toàn quốc, {args.lake}): http://{args.host}:{args.port}/", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
     return 0
 

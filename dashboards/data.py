@@ -11,6 +11,7 @@ import functools
 import hashlib
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -33,17 +34,44 @@ cache = Cache()
 _reader: Reader | None = None
 
 
-def init(server, db_path) -> None:
-    """Bind the web server to the warehouse at ``db_path`` and set up the cache."""
+def init(server, db_path, lake=None) -> None:
+    """Bind the web server to the warehouse at ``db_path`` (or, read-only, to the Parquet lake at ``lake``:
+    ``python app.py --lake DIR``) and set up the cache."""
     global _reader
     settings = get_settings()
-    _reader = Reader(Store(db_path, keep_versions=settings.keep_versions))
+    if lake is not None:
+        from warehouse.lake import LakeReader
+
+        _reader = LakeReader(Path(lake))
+    else:
+        _reader = Reader(Store(db_path, keep_versions=settings.keep_versions))
     # SimpleCache forgets beyond CACHE_THRESHOLD entries (500 by default): a warm-up stores thousands
     config = {"CACHE_TYPE": settings.cache_type, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout_s,
               "CACHE_THRESHOLD": settings.cache_max_entries}
     if settings.cache_redis_url:
         config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url}
     cache.init_app(server, config=config)
+
+
+def lake_provinces() -> list[tuple[str, str]]:
+    """(code, name) of the provinces a national view (``--lake``) serves; empty on one province's warehouse."""
+    names = getattr(reader(), "names", None)
+    return names() if names else []
+
+
+def current_province() -> str | None:
+    """The province a national view is showing (None on one province's warehouse)."""
+    variable = getattr(reader(), "province", None)
+    return variable.get() if variable is not None else None
+
+
+def choose_province(code: str | None) -> bool:
+    """Show province ``code`` for the rest of this request (a national view); False when it is not one."""
+    variable = getattr(reader(), "province", None)
+    if variable is None or code not in dict(lake_provinces()):
+        return False
+    variable.set(code)
+    return True
 
 
 def reader() -> Reader:

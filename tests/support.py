@@ -113,7 +113,7 @@ class AppProcess:
     (``session``: signed in; ``get``: a signed-in GET; ``new_page``: a signed-in browser page)."""
 
     def __init__(self, db: Path, extra_env: dict[str, str] | None = None, port: int | None = None,
-                 create_test_user: bool = True) -> None:
+                 create_test_user: bool = True, args: tuple[str, ...] = ()) -> None:
         self.db = db
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -123,7 +123,7 @@ class AppProcess:
         self.log = open(db.parent / f"app-{self.port}.log", "w")
         # Never the checkout's own data/inbox: a test app must not load files waiting there.
         isolated = {"IOC_INBOX_DIR": str(db.parent / f"inbox-{self.port}"), "IOC_SCHEDULER_IN_APP": "false"}
-        self.process = subprocess.Popen([sys.executable, "app.py", "--db", str(db), "--port", str(self.port)],
+        self.process = subprocess.Popen([sys.executable, "app.py", "--db", str(db), "--port", str(self.port), *args],
                                         cwd=ROOT, env=env() | isolated | (extra_env or {}), stdout=self.log,
                                         stderr=subprocess.STDOUT)
 

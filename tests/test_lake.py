@@ -229,3 +229,51 @@ def test_the_translation_comes_from_the_one_definition():
         text = engines.kpi_sql(params, dialect)
         assert "$" not in text and "'Đất đai'" in text and "23:59:59.999000" in text
         assert text.count("resolved_late") >= 2  # the counts and the rate, as kpi_counts_from_dossiers and kpi_rates write them
+
+
+# --- the national view: python app.py --lake DIR -------------------------------------------------------------
+
+@pytest.mark.browser
+def test_the_national_view_serves_each_province_of_the_lake(warehouses, tmp_path, chromium):
+    """Read-only over the lake; a province picker above the unit picker; each province's figures are its own
+    warehouse's (the API as the CLI on that warehouse), its units its own."""
+    from tests.support import AppProcess, cli_kpi, open_settled
+
+    tay_ninh, hanoi, out = warehouses
+    accounts = tmp_path / "accounts.duckdb"  # the installation's accounts live beside --db, not in the lake
+    app = AppProcess(accounts, args=("--lake", str(out))).wait_ready()
+    try:
+        query = {"from": "2025-09-01", "to": "2025-12-31"}
+        for province, db, extra in (("01", hanoi, HANOI), ("80", tay_ninh, None)):
+            answer = app.api_kpi(query | {"province": province}).json()
+            assert answer == cli_kpi(db, "--from", query["from"], "--to", query["to"], extra_env=extra), province
+        page = app.new_page(chromium, viewport={"width": 1366, "height": 768})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        open_settled(page, app.url + "/?province=01")
+        assert "Thành phố Hà Nội" in page.locator("#shell-province").inner_text()
+        assert "Thành phố Hà Nội" in page.locator("#ov-unit").inner_text()
+        page.locator("#shell-province").click()
+        page.locator("#shell-province-80").click()  # the other province: the page opens afresh for it
+        page.wait_for_url("**/?province=80")
+        page.wait_for_function("() => document.querySelector('#ov-unit')?.innerText.includes('Tây Ninh')")
+        assert "Tỉnh Tây Ninh" in page.locator("#shell-province").inner_text()
+        assert errors == []
+    finally:
+        app.stop()
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        ["_ioc_lake.json", "_manifests", "dossiers"] + list(lake.SMALL_TABLES))  # nothing written into the lake
+
+
+def test_a_lake_whose_manifests_disagree_is_refused_naming_the_province(warehouses, tmp_path):
+    import shutil
+
+    _, _, out = warehouses
+    copy = tmp_path / "lake"
+    shutil.copytree(out, copy)
+    manifest = lake.manifest_path(copy, "01")
+    changed = json.loads(manifest.read_text(encoding="utf-8"))
+    changed["tables"]["dossiers"]["columns"].append({"name": "extra", "type": "VARCHAR"})
+    manifest.write_text(json.dumps(changed), encoding="utf-8")
+    refused = run("app.py", "--db", str(tmp_path / "accounts.duckdb"), "--lake", str(copy), check=False)
+    assert refused.returncode == 2 and "01" in refused.stderr and "dossiers" in refused.stderr

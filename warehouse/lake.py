@@ -36,6 +36,7 @@ from pathlib import Path
 
 import duckdb
 
+from common.settings import get_settings
 from warehouse import units
 from warehouse.store import Reader, Store
 
@@ -48,6 +49,7 @@ MANIFESTS = "_manifests"
 SMALL_TABLES = {
     "kpi_month": "mart_kpi_month", "kpi_carry": "mart_kpi_carry", "unit_views": "unit_views",
     "admin_units": "admin_units", "unit_lists": "unit_lists", "procedures": "procedure_states",
+    "unit_successors": "unit_successors", "load_batches": "load_batches", "warehouse_meta": "warehouse_meta",
 }
 TYPE_NOTES = {
     "dates": "DATE (days, no time zone)",
@@ -260,19 +262,95 @@ def provinces(lake: Path) -> list[str]:
     return sorted(p.stem.split("=", 1)[1] for p in (lake / MANIFESTS).glob("province=*.json"))
 
 
+def check_manifests(lake: Path) -> list[str]:
+    """The provinces of a lake this product can serve together: refuses (LakeError, naming the province) a
+    folder that is not this product's lake, and a province whose manifest's schema differs from the others'."""
+    marker = lake / MARKER
+    if not marker.exists() or json.loads(marker.read_text(encoding="utf-8")).get("product") != PRODUCT:
+        raise LakeError(f"{lake}: không phải kho Parquet của sản phẩm này / not this product's lake")
+    codes = provinces(lake)
+    if not codes:
+        raise LakeError(f"{lake}: chưa có tỉnh nào / no province exported yet")
+    schemas = {code: {name: table["columns"] for name, table in read_manifest(lake, code)["tables"].items()}
+               for code in codes}
+    first = codes[0]
+    for code in codes[1:]:
+        if schemas[code] != schemas[first]:
+            differ = sorted(n for n in set(schemas[code]) | set(schemas[first])
+                            if schemas[code].get(n) != schemas[first].get(n))
+            raise LakeError(f"tỉnh {code}: lược đồ khác tỉnh {first} ({', '.join(differ)}) / province {code}: "
+                            f"its schema differs from province {first}'s in {', '.join(differ)}")
+    return codes
+
+
 def open_lake(lake: Path, province: str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB whose views over the lake's Parquet have the warehouse's table names, so the query
-    layer's SQL (``warehouse.kpi``) runs over one province of the lake unchanged."""
+    layer's SQL (``warehouse.kpi``) runs over one province of the lake unchanged. The warehouse's schema is
+    created first (empty), so what the lake does not carry (quarantined rows, load warnings) reads as empty."""
+    from warehouse.migrate import migrate, migration_files
+
     if read_manifest(lake, province) is None:
         raise LakeError(f"{lake}: không có tỉnh {province} / no province {province} in this lake")
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
+    migrate(con, until=migration_files()[-1][0])
     root = str(lake.resolve()).replace("'", "''")
-    con.execute(f"""create view fct_dossiers as
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    views = {"fct_dossiers": f"""
         select * exclude (province, year, month, unit_code_current)
         from read_parquet('{root}/dossiers/province={province}/*/*/*.parquet', hive_partitioning = true,
-                          hive_types_autocast = false)""")
-    for name, table in SMALL_TABLES.items():
-        con.execute(f"create view {table} as select * from read_parquet('{root}/{name}/province={province}/*.parquet', "
-                    "hive_partitioning = false)")
+                          hive_types_autocast = false)"""}
+    views |= {table: f"select * from read_parquet('{root}/{name}/province={province}/*.parquet', "
+                     "hive_partitioning = false)" for name, table in SMALL_TABLES.items()}
+    for table, query in views.items():
+        if table in tables:
+            con.execute(f"drop table {table}")
+        con.execute(f"create view {table} as {query}")
     return con
+
+
+class LakeReader:
+    """What the web app reads in ``python app.py --lake DIR``: the same interface as ``warehouse.store.Reader``,
+    one province of the lake at a time (``province``, a context variable the web app sets per request). The
+    province is part of ``version``, so every cached answer is one province's."""
+
+    def __init__(self, lake: Path) -> None:
+        import contextvars
+        import threading
+
+        self.lake = lake.resolve()
+        self.codes = check_manifests(self.lake)
+        configured = get_settings().province_code  # the installation's own province first, when the lake has it
+        self.default = configured if configured in self.codes else self.codes[0]
+        self.province: contextvars.ContextVar[str] = contextvars.ContextVar("lake_province", default=self.default)
+        self._connections: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+        self._lock = threading.Lock()
+        self.store = Store(self.lake / "_dashboard.duckdb")  # where the alert store would be: none in a lake
+        self._names = [(code, read_manifest(self.lake, code)["province_name"]) for code in self.codes]
+
+    def names(self) -> list[tuple[str, str]]:
+        """(code, name) of every province in the lake at start, as its manifest names it."""
+        return self._names
+
+    def _manifest_version(self, code: str) -> str:
+        manifest = read_manifest(self.lake, code)
+        return f"{manifest['data_version']['version']}@{manifest['exported_at']}"
+
+    @property
+    def version(self) -> str:
+        code = self.province.get()
+        return f"lake:{code}:{self._manifest_version(code)}"
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        from warehouse.store import _cursor_versions
+
+        code = self.province.get()
+        key = (code, self._manifest_version(code))  # a new export of the province: a new connection
+        with self._lock:
+            if key not in self._connections:
+                self._connections = {k: c for k, c in self._connections.items() if k[0] != code}
+                self._connections[key] = open_lake(self.lake, code)
+            cursor = self._connections[key].cursor()
+        cursor.execute("set enable_progress_bar = false")
+        _cursor_versions[cursor] = ("lake", str(self.lake), *key)
+        return cursor

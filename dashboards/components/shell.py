@@ -62,9 +62,26 @@ def render_navbar(pathname: str | None, search: str | None):
                       className="lang-switch", id="shell-lang-switch")
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand(label("app_title", lang), href="/" + with_lang("", lang), className="brand"),
+        *province_picker(pathname, lang),
         dbc.Nav(links, navbar=True, className="me-auto"),
         html.Div([*notices, switch, account(principal, lang)], className="navbar-notices"),
     ], fluid=True), color="dark", dark=True, className="app-navbar")
+
+
+def province_picker(pathname: str | None, lang: str) -> list:
+    """In a national view (``python app.py --lake DIR``): which province the pages show, and the others. A
+    choice opens the page afresh for that province (its units and filters are its own)."""
+    provinces = data.lake_provinces()
+    if not provinces:
+        return []
+    current = data.current_province()
+    names = dict(provinces)
+    items = [dbc.DropdownMenuItem(name, href=f"{pathname or '/'}?{urlencode({'province': code} | ({'lang': lang} if lang == 'en' else {}))}",
+                                  external_link=True, active=code == current, id=f"shell-province-{code}")
+             for code, name in provinces]
+    return [dbc.DropdownMenu(items, label=names.get(current, current), nav=True, in_navbar=True,
+                             id="shell-province", class_name="province-picker me-2",
+                             toggle_class_name="province-toggle", align_end=False)]
 
 
 def account(principal, lang: str) -> html.Form:
