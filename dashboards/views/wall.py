@@ -77,9 +77,11 @@ def headline(unit: str, lang: str) -> list:
         change, tone = change_text(key, value, previous[key], lang)
         name = label("received_month", lang) if key == "received_new" else \
             label("overdue_now", lang) if key == "pending_overdue" else kpi_label(key, lang, short=True)
+        text = format_value(key, value, lang)
+        size = " wall-tile-value-long" if len(text) > 6 else ""  # "100,00%", "123.456": a size down, never clipped
         tiles.append(html.Div([
             html.Div(name, className="wall-tile-label"),
-            html.Div(format_value(key, value, lang), className="wall-tile-value", **{"data-kpi": key}),
+            html.Div(text, className="wall-tile-value" + size, **{"data-kpi": key}),
             html.Div(html.Span(change, className=f"wall-change-{tone}"), className="wall-tile-change"),
             html.Div(target_text(key, lang, whole=True), className="wall-tile-target"),
         ], className=f"wall-tile wall-{ {True: 'good', False: 'bad', None: 'neutral'}[status] }"))
