@@ -463,8 +463,14 @@ def has_children(s: Slice) -> bool:
 
 
 def boundaries() -> boundaries_q.Boundaries:
-    """The commune shapes of the map (read once per version of the boundary file)."""
-    return boundaries_q.load(get_settings().boundaries_path)
+    """The commune shapes of the map (read once per version of the boundary file): the installation's
+    province's; in a national view another province has none here, and its map gives way to the ranking."""
+    settings = get_settings()
+    province = current_province()
+    if province is not None and province != settings.province_code:
+        return boundaries_q.empty(f"không có tệp ranh giới cho tỉnh {province} / no boundary file for province "
+                                  f"{province}")
+    return boundaries_q.load(settings.boundaries_path)
 
 
 def todays_communes() -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import sqlglot
 
 from tests.support import SAMPLES, etl_load, run, write_csv
 from warehouse import kpi, lake
@@ -228,6 +229,11 @@ def test_the_translation_comes_from_the_one_definition():
     for dialect in ("spark", "clickhouse"):
         text = engines.kpi_sql(params, dialect)
         assert "$" not in text and "'Đất đai'" in text and "23:59:59.999000" in text
+        # a value is a quoted literal wherever it goes: a line break and a quote cannot add SQL
+        hostile = engines.kpi_sql(params | {"agency": "x'\n, 666 as injected --"}, dialect)
+        assert "injected" not in sqlglot.parse_one(hostile, read=dialect).sql(dialect=dialect).split("'x")[0]
+        assert not [c for c in sqlglot.parse_one(hostile, read=dialect).find_all(sqlglot.exp.Alias)
+                    if c.alias == "injected"]
         assert text.count("resolved_late") >= 2  # the counts and the rate, as kpi_counts_from_dossiers and kpi_rates write them
 
 
@@ -277,3 +283,29 @@ def test_a_lake_whose_manifests_disagree_is_refused_naming_the_province(warehous
     manifest.write_text(json.dumps(changed), encoding="utf-8")
     refused = run("app.py", "--db", str(tmp_path / "accounts.duckdb"), "--lake", str(copy), check=False)
     assert refused.returncode == 2 and "01" in refused.stderr and "dossiers" in refused.stderr
+
+
+def test_an_export_that_dies_half_way_changes_nothing_readers_see(tmp_path, monkeypatch):
+    """The manifest is the switch: an export failing after it placed new files leaves the last manifest, its
+    files and its figures; the next export sweeps away what the failed one left, and duplicates nothing."""
+    db, out = tmp_path / "w.duckdb", tmp_path / "lake"
+    etl_load(db, SAMPLES / "mot_cua_mau.csv")
+    lake.export(db, out)
+    s = Slice(date(2024, 1, 1), date(2024, 12, 31))
+    before = kpi.kpis(lake.open_lake(out, "80"), s, scope=ALL)
+    etl_load(db, write_csv(tmp_path / "more.csv", [
+        {"Mã hồ sơ": f"MOI-{i}", "Mã ĐVHC": "25459", "Ngày tiếp nhận": "15/03/2024 09:00:00"} for i in range(5)]))
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(lake, "_write_json", disk_full)  # dies at the switch, after every new file was placed
+    with pytest.raises(OSError):
+        lake.export(db, out)
+    assert kpi.kpis(lake.open_lake(out, "80"), s, scope=ALL) == before
+    monkeypatch.undo()
+    lake.export(db, out)
+    after = kpi.kpis(lake.open_lake(out, "80"), s, scope=ALL)
+    assert after["received_new"] == before["received_new"] + 5
+    named = {f for p in lake.provinces(out) for t in ["dossiers", *lake.SMALL_TABLES] for f in lake.lake_files(out, p, t)}
+    assert set(out.rglob("*.parquet")) == named  # nothing left over, nothing read twice

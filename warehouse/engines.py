@@ -21,7 +21,7 @@ import sqlglot
 from sqlglot import exp
 
 from warehouse import kpi
-from warehouse.lake import SMALL_TABLES
+from warehouse.lake import SMALL_TABLES, lake_files
 from warehouse.scope import Scope
 from warehouse.slice import Slice
 from warehouse.sql import sql
@@ -67,8 +67,10 @@ def bound_kpi_sql(params: dict, dialect: str) -> exp.Expression:
     ready to be written in ``dialect``."""
     # the values go into the text before sqlglot reads it: it moves a list index from DuckDB's 1-based to
     # the target's own base only when it reads a literal index (path[$unit_depth] is path[3] in Spark at depth 4)
+    # and without its comments first: a value with a line break must never end a `--` comment and become SQL
+    bare = sqlglot.transpile(sql("queries/kpi"), read="duckdb", write="duckdb", comments=False)[0]
     text = _PLACEHOLDER.sub(lambda m: _literal(params[m.group(1)], "duckdb").sql(dialect="duckdb")
-                            if m.group(1) in params else m.group(0), sql("queries/kpi"))
+                            if m.group(1) in params else m.group(0), bare)
     tree = sqlglot.parse_one(text, read="duckdb")
     for cte in tree.find_all(exp.CTE):
         if cte.alias == "periods":
@@ -113,12 +115,15 @@ def spark_session(master: str = "local-cluster[2,1,1024]", app: str = "ioc-kpi")
 
 
 def spark_views(spark, lake: Path, province: str) -> None:
-    """Temporary views named like the warehouse's tables over one province of the lake."""
+    """Temporary views named like the warehouse's tables over one province of the lake: the files its
+    manifest names, so an export under way is never half seen."""
     root = lake.resolve()
-    dossiers = spark.read.option("basePath", str(root / "dossiers")).parquet(str(root / "dossiers" / f"province={province}"))
+    files = lambda table: [str(f) for f in lake_files(lake, province, table)]  # noqa: E731 - the manifest's
+    dossiers = spark.read.option("basePath", str(root / "dossiers")).parquet(*files("dossiers"))
     dossiers.drop("province", "year", "month", "unit_code_current").createOrReplaceTempView("fct_dossiers")
     for name, table in SMALL_TABLES.items():
-        spark.read.parquet(str(root / name / f"province={province}")).createOrReplaceTempView(table)
+        if files(name):
+            spark.read.parquet(*files(name)).createOrReplaceTempView(table)
 
 
 def spark_kpis(spark, params: dict) -> list[dict]:

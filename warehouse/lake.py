@@ -17,14 +17,18 @@ Asia/Ho_Chi_Minh stored as Parquet TIMESTAMP(MICROS) *not adjusted to UTC* (no e
 read); every code (unit, procedure, field) is text, so leading zeros stay.
 
 An export compares each partition's fingerprint (row count and an order-free hash of its rows) with the
-manifest's and rewrites only the partitions that changed: a small load rewrites a few months. A partition is
-written beside the lake and swapped in by renames; the manifest is replaced last, atomically.
+manifest's and rewrites only the partitions that changed: a small load rewrites a few months. The manifest
+names every partition's files, and the lake's readers read exactly those: an export writes its files beside
+the current ones under new names, replaces the manifest (atomically: the switch), then removes what the new
+manifest no longer names. An export that dies half-way leaves the last manifest and its files as they were;
+the next export sweeps away what it left.
 """
 from __future__ import annotations
 
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -137,10 +141,9 @@ _DOSSIERS = """
 """
 
 
-def _write_dossiers(con: duckdb.DuckDBPyConnection, lake: Path, staging: Path, parts: list[str],
-                    province: str) -> None:
+def _write_dossiers(con: duckdb.DuckDBPyConnection, staging: Path, parts: list[str], province: str) -> None:
     """Write the dossiers of the changed months into ``staging`` in one pass (DuckDB writes a folder per
-    partition), then swap each into the lake."""
+    partition)."""
     if not parts:
         return
     months = [tuple(p.split("=")[1] for p in part.split("/")[2:4]) for part in parts]
@@ -149,28 +152,54 @@ def _write_dossiers(con: duckdb.DuckDBPyConnection, lake: Path, staging: Path, p
         copy (select * exclude (province) from ({_DOSSIERS}) as d
               where (year, month) in (select unnest($2::varchar[]), unnest($3::varchar[]))
               order by year, month, received_at, dossier_id)
-        to '{staging / "dossiers" / f"province={province}"}'
+        to '{_quoted(staging / "dossiers" / f"province={province}")}'
         (format parquet, compression zstd, partition_by (year, month), filename_pattern 'part-{{i}}')""",
                 [province, [y for y, _ in months], [m for _, m in months]])
-    for part in parts:
-        _swap_in(lake / part, staging / part, staging)
 
 
-def _write_table(con: duckdb.DuckDBPyConnection, lake: Path, staging: Path, part: str) -> None:
-    """Write one of the small tables (marts, reference) whole, then swap it into the lake."""
+def _write_table(con: duckdb.DuckDBPyConnection, staging: Path, part: str) -> None:
+    """Write one of the small tables (marts, reference) whole into ``staging``."""
     out = staging / part
     out.mkdir(parents=True)
-    con.execute(f"copy (select * from {SMALL_TABLES[part.split('/')[0]]}) to '{out / 'part-0.parquet'}' "
+    con.execute(f"copy (select * from {SMALL_TABLES[part.split('/')[0]]}) to '{_quoted(out / 'part-0.parquet')}' "
                 "(format parquet, compression zstd)")
-    _swap_in(lake / part, out, staging)
 
 
-def _swap_in(target: Path, new: Path, staging: Path) -> None:
-    """Replace the folder ``target`` by ``new`` with renames (the old one, if any, goes to the staging trash)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        os.rename(target, staging / f"old-{uuid.uuid4().hex}")
-    os.rename(new, target)
+def _place(lake: Path, staging: Path, part: str, export_id: str) -> list[str]:
+    """Move a staged partition's files into the lake beside the ones readers use now, under names of this
+    export (nothing a reader has open is touched); the file names, for the manifest."""
+    target = lake / part
+    target.mkdir(parents=True, exist_ok=True)
+    names = []
+    for i, staged in enumerate(sorted((staging / part).glob("*.parquet"))):
+        name = f"part-{export_id}-{i}.parquet"
+        os.rename(staged, target / name)
+        names.append(name)
+    return names
+
+
+def _listed(manifest: dict | None) -> dict[str, list[str]]:
+    """partition → the files the manifest names (what readers of that manifest read)."""
+    return {part: facts.get("files", []) for part, facts in ((manifest or {}).get("partitions") or {}).items()}
+
+
+def _sweep(lake: Path, province: str, keep: dict[str, list[str]]) -> None:
+    """Remove what no manifest names: files replaced by the last export, partitions gone, and whatever an
+    export that died half-way left (its staging folder, files it had placed)."""
+    for stale in lake.glob(f".staging-{province}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for table in ["dossiers", *SMALL_TABLES]:
+        for file in (lake / table / f"province={province}").rglob("*.parquet"):
+            part = file.parent.relative_to(lake).as_posix()
+            if file.name not in keep.get(part, ()):
+                file.unlink(missing_ok=True)
+    for folder in sorted((lake / "dossiers" / f"province={province}").glob("*/*"), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def manifest_path(lake: Path, province: str) -> Path:
@@ -190,29 +219,38 @@ def export(db: Path, out: Path) -> ExportReport:
     reader = Reader(Store(db))
     con = reader.cursor()
     province = units.province_code(con)
+    if not _PROVINCE_CODE.match(province):
+        raise LakeError(f"mã tỉnh không hợp lệ / not a province code: {province!r}")
     if not (lake / MARKER).exists():
         _write_json(lake / MARKER, {"product": PRODUCT, "layout": LAYOUT})
     report = ExportReport(province)
     with _province_lock(lake, province):
-        before = (read_manifest(lake, province) or {}).get("partitions", {})
+        previous = read_manifest(lake, province)
+        _sweep(lake, province, _listed(previous))  # what an export that died half-way left
+        before = (previous or {}).get("partitions", {})
         now = _fingerprints(con, province)
+        files = _listed(previous)
+        export_id = f"{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         staging = lake / f".staging-{province}-{uuid.uuid4().hex}"
         staging.mkdir()
         try:
             for part, facts in sorted(now.items()):
-                changed = before.get(part) != facts or not (lake / part).exists()
-                (report.written if changed else report.kept).append(part)
-            _write_dossiers(con, lake, staging, [p for p in report.written if p.startswith("dossiers/")], province)
+                unchanged = {k: v for k, v in before.get(part, {}).items() if k != "files"} == facts and files.get(part)
+                (report.kept if unchanged else report.written).append(part)
+            _write_dossiers(con, staging, [p for p in report.written if p.startswith("dossiers/")], province)
             for part in report.written:
                 if not part.startswith("dossiers/"):
-                    _write_table(con, lake, staging, part)
-            for part in sorted(set(before) - set(now)):
-                if (lake / part).exists():
-                    os.rename(lake / part, staging / f"gone-{uuid.uuid4().hex}")
-                report.removed.append(part)
+                    _write_table(con, staging, part)
+            for part in report.written:
+                files[part] = _place(lake, staging, part, export_id)
+            report.removed = sorted(set(before) - set(now))
+            for part, facts in now.items():
+                facts["files"] = files[part]
+            # the switch: readers of the lake (open_lake, engines.spark_views) read the files the manifest names
             _write_json(manifest_path(lake, province), _manifest(con, reader, province, now, lake))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        _sweep(lake, province, {part: facts["files"] for part, facts in now.items()})
     report.rows = sum(f["rows"] for p, f in now.items() if p.startswith("dossiers/"))
     report.bytes = sum(f.stat().st_size for p in now for f in (lake / p).glob("*.parquet"))
     report.seconds = time.perf_counter() - started
@@ -257,9 +295,13 @@ def _write_json(path: Path, value: dict) -> None:
     os.replace(tmp, path)
 
 
+_PROVINCE_CODE = re.compile(r"^\d{2}$")  # a GSO province code: what goes into the lake's paths and SQL
+
+
 def provinces(lake: Path) -> list[str]:
-    """The provinces a lake holds, by their manifests."""
-    return sorted(p.stem.split("=", 1)[1] for p in (lake / MANIFESTS).glob("province=*.json"))
+    """The provinces a lake holds, by their manifests (a file not named by a province code is not one)."""
+    codes = (p.stem.split("=", 1)[1] for p in (lake / MANIFESTS).glob("province=*.json"))
+    return sorted(c for c in codes if _PROVINCE_CODE.match(c))
 
 
 def check_manifests(lake: Path) -> list[str]:
@@ -294,19 +336,31 @@ def open_lake(lake: Path, province: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
     migrate(con, until=migration_files()[-1][0])
-    root = str(lake.resolve()).replace("'", "''")
+    manifest = read_manifest(lake, province)
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    views = {"fct_dossiers": f"""
-        select * exclude (province, year, month, unit_code_current)
-        from read_parquet('{root}/dossiers/province={province}/*/*/*.parquet', hive_partitioning = true,
-                          hive_types_autocast = false)"""}
-    views |= {table: f"select * from read_parquet('{root}/{name}/province={province}/*.parquet', "
-                     "hive_partitioning = false)" for name, table in SMALL_TABLES.items()}
-    for table, query in views.items():
+    files: dict[str, list[str]] = {}
+    for part, facts in manifest["partitions"].items():
+        files.setdefault(part.split("/")[0], []).extend(
+            "'" + _quoted(lake.resolve() / part / name) + "'" for name in facts.get("files", []))
+    views = {}
+    if files.get("dossiers"):
+        views["fct_dossiers"] = f"""
+            select * exclude (province, year, month, unit_code_current)
+            from read_parquet([{", ".join(files["dossiers"])}], hive_partitioning = true, hive_types_autocast = false)"""
+    views |= {table: f"select * from read_parquet([{', '.join(files[name])}], hive_partitioning = false)"
+              for name, table in SMALL_TABLES.items() if files.get(name)}
+    for table, query in views.items():  # a table the lake has no file of stays the empty table of the schema
         if table in tables:
             con.execute(f"drop table {table}")
         con.execute(f"create view {table} as {query}")
     return con
+
+
+def lake_files(lake: Path, province: str, table: str) -> list[Path]:
+    """The files of one table of one province that its manifest names (what a reader of the lake reads)."""
+    manifest = read_manifest(lake, province) or {}
+    return [lake.resolve() / part / name for part, facts in manifest.get("partitions", {}).items()
+            if part.split("/")[0] == table for name in facts.get("files", [])]
 
 
 class LakeReader:
