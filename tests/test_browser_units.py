@@ -66,7 +66,8 @@ def test_a_split_communes_figures_say_estimate_and_the_trend_marks_the_reform(ch
     # the province total counts every dossier once: no estimate there
     province, _ = open_page(chromium, units_app, "/?from=2025-01-01&to=2025-12-31")
     assert province.locator("#estimate-note").count() == 0
-    # the ranking names the split commune's successor with the mark
+    # the ranking names the split commune's successor with the mark (once plotly has drawn its axis)
+    province.wait_for_selector("#overview-units .ytick text")
     bars = " ".join(svg_texts(province, "#overview-units .ytick text"))
     assert "Phường Tân Ninh (ước tính)" in bars
 
