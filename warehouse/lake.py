@@ -5,7 +5,7 @@ Layout under the lake folder::
 
     _ioc_lake.json                                  what this folder is (refuses to write into anything else)
     _manifests/province=80.json                     one province's schema, editions, version, partitions
-    dossiers/province=80/year=2024/month=03/*.parquet   the dossiers' current state, by received month
+    dossiers/province=80/year=2024/month=03/part-<export>-<i>.parquet   the dossiers' current state, by received month
     kpi_month/province=80/*.parquet                 the KPI marts (marts/kpi_month.sql, marts/kpi_carry.sql)
     kpi_carry/province=80/*.parquet
     unit_views/province=80/*.parquet                the unit lists and the path every unit counts in
