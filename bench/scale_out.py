@@ -24,18 +24,15 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from bench.__main__ import percentile, timed
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _ms(call: Callable[[], object], repeat: int = 3) -> float:
     """The median of ``repeat`` runs after one warm-up run, in ms."""
     call()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return sorted(samples)[len(samples) // 2]
+    return percentile(timed(call, repeat), 0.5)
 
 
 def _copy_warehouse(db: Path, work: Path) -> Path:
@@ -110,14 +107,6 @@ def bench_lake(db: Path, out: Path) -> dict:
     return {"export": figures, "queries": rows}
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _load_test(url: str, headers: dict, queries: Callable[[int], dict], clients: int, seconds: float) -> dict:
     """``clients`` threads asking /api/kpi for ``seconds``; requests/s and latency percentiles."""
     import requests
@@ -151,13 +140,13 @@ def _load_test(url: str, headers: dict, queries: Callable[[int], dict], clients:
 def bench_web(db: Path, clients: int = 8, seconds: float = 20) -> dict:
     import requests
 
-    from tests.support import TEST_PASSWORD, TEST_USER, add_user, create_token, env
+    from tests.support import TEST_PASSWORD, TEST_USER, add_user, create_token, env, free_port
 
     work = Path(tempfile.mkdtemp(prefix="ioc-web-"))
     copy = _copy_warehouse(db, work)
     add_user(copy, TEST_USER, "admin", TEST_PASSWORD)
     headers = {"Authorization": f"Bearer {create_token(copy, TEST_USER)}"}
-    redis_port = _free_port()
+    redis_port = free_port()
     redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
                              stdout=subprocess.DEVNULL)
     cached = lambda i: {"from": "2025-01-01", "to": "2025-12-31"}  # noqa: E731 - one question, asked again
@@ -166,7 +155,7 @@ def bench_web(db: Path, clients: int = 8, seconds: float = 20) -> dict:
     results = {}
     try:
         for workers in (1, 4):
-            port = _free_port()
+            port = free_port()
             settings = {"IOC_DB_PATH": str(copy), "IOC_CACHE_REDIS_URL": f"redis://127.0.0.1:{redis_port}/{workers}",
                         "IOC_SCHEDULER_IN_APP": "false", "IOC_INBOX_DIR": str(work / "inbox")}
             web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",

@@ -28,8 +28,6 @@ from warehouse.sql import sql
 
 _PLACEHOLDER = re.compile(r"\$(\w+)")
 PERIOD_COLUMNS = ("period_from", "period_to", "as_of", "period_idx")
-# the tables queries/kpi.sql reads, and where the lake keeps them
-LAKE_TABLES = {"fct_dossiers": "dossiers"} | {table: name for name, table in SMALL_TABLES.items()}
 
 
 def _literal(value: Any, dialect: str) -> exp.Expression:
@@ -78,13 +76,9 @@ def bound_kpi_sql(params: dict, dialect: str) -> exp.Expression:
     return tree
 
 
-def kpi_sql(params: dict, dialect: str, tables: dict[str, str] | None = None) -> str:
-    """The KPI query for ``dialect`` (``spark``, ``clickhouse``, ``duckdb``), its tables renamed by ``tables``."""
-    tree = bound_kpi_sql(params, dialect)
-    for table in tree.find_all(exp.Table):
-        if tables and table.name in tables:
-            table.set("this", exp.to_identifier(tables[table.name]))
-    return tree.sql(dialect=dialect, comments=False)
+def kpi_sql(params: dict, dialect: str) -> str:
+    """The KPI query for ``dialect`` (``spark``, ``clickhouse``, ``duckdb``), reading the warehouse's table names."""
+    return bound_kpi_sql(params, dialect).sql(dialect=dialect, comments=False)
 
 
 def kpi_params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice, *,
@@ -92,10 +86,6 @@ def kpi_params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, dat
     """The parameters ``warehouse.kpi`` gives the query for a slice, resolved on a connection with the unit
     tables (the warehouse, or DuckDB over the lake)."""
     return kpi.query_params(con, periods, s, group_by, now, Scope.everything())
-
-
-def rows_of(columns: Sequence[str], records: Sequence[Sequence[Any]]) -> list[dict]:
-    return [dict(zip(columns, r)) for r in records]
 
 
 # --- Apache Spark ---------------------------------------------------------------------------------------

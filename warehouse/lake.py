@@ -247,7 +247,7 @@ def export(db: Path, out: Path) -> ExportReport:
             for part, facts in now.items():
                 facts["files"] = files[part]
             # the switch: readers of the lake (open_lake, engines.spark_views) read the files the manifest names
-            _write_json(manifest_path(lake, province), _manifest(con, reader, province, now, lake))
+            _write_json(manifest_path(lake, province), _manifest(con, reader, province, now))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         _sweep(lake, province, {part: facts["files"] for part, facts in now.items()})
@@ -257,7 +257,7 @@ def export(db: Path, out: Path) -> ExportReport:
     return report
 
 
-def _manifest(con: duckdb.DuckDBPyConnection, reader: Reader, province: str, partitions: dict, lake: Path) -> dict:
+def _manifest(con: duckdb.DuckDBPyConnection, reader: Reader, province: str, partitions: dict) -> dict:
     located = units.find(con, None, units.views(con)[-1])
     batch = con.execute("select max(batch_id), max(finished_at) from load_batches").fetchone()
     lists = con.execute("select list_id, edition, file_name, valid_from, valid_to from unit_lists order by seq").fetchall()
@@ -381,14 +381,21 @@ class LakeReader:
         self._lock = threading.Lock()
         self.store = Store(self.lake / "_dashboard.duckdb")  # where the alert store would be: none in a lake
         self._names = [(code, read_manifest(self.lake, code)["province_name"]) for code in self.codes]
+        self._versions: dict[str, tuple[int, str]] = {}
 
     def names(self) -> list[tuple[str, str]]:
         """(code, name) of every province in the lake at start, as its manifest names it."""
         return self._names
 
     def _manifest_version(self, code: str) -> str:
-        manifest = read_manifest(self.lake, code)
-        return f"{manifest['data_version']['version']}@{manifest['exported_at']}"
+        """The province's data version: its manifest's, read again only when the file changed (every cache key
+        asks for it)."""
+        stamp = manifest_path(self.lake, code).stat().st_mtime_ns
+        known = self._versions.get(code)
+        if known is None or known[0] != stamp:
+            manifest = read_manifest(self.lake, code)
+            known = self._versions[code] = (stamp, f"{manifest['data_version']['version']}@{manifest['exported_at']}")
+        return known[1]
 
     @property
     def version(self) -> str:
