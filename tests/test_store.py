@@ -58,3 +58,18 @@ def test_reference_lookups_are_remembered_per_version_and_a_load_brings_its_own(
                                                    ROW | {"Mã hồ sơ": "C", "Lĩnh vực": "Đất đai"}])])
     assert catalog.fields(reader.cursor()) == ["Đất đai", "Hộ tịch"]
     assert catalog.known_values(reader.cursor())["field"] == {"Đất đai", "Hộ tịch"}
+
+
+def test_a_sibling_cursor_reads_its_parents_version_after_a_newer_one_is_published(tmp_path):
+    """A query run beside another (store.sibling, the 766 ranking's two queries at once) reads the same
+    published version as the cursor it came from, even once a load has published the next one."""
+    from warehouse.store import sibling
+
+    db = tmp_path / "wh.duckdb"
+    load_files(db, [write_csv(tmp_path / "a.csv", [ROW])])
+    reader = Reader(Store(db))
+    con = reader.cursor()
+    load_files(db, [write_csv(tmp_path / "b.csv", [ROW | {"Mã hồ sơ": "B"}])])
+    side = sibling(con)
+    assert side.execute("select count(*) from fct_dossiers").fetchone()[0] == 1
+    assert reader.cursor().execute("select count(*) from fct_dossiers").fetchone()[0] == 2

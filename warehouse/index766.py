@@ -19,10 +19,12 @@ from dataclasses import dataclass
 
 import duckdb
 
+from common.concurrency import concurrently
 from common.settings import default_criteria_766, get_settings
 from warehouse import kpi, services
 from warehouse.scope import Scope
 from warehouse.slice import Slice
+from warehouse.store import sibling
 
 Rate = Callable[[dict], float | None]
 
@@ -199,9 +201,11 @@ def estimates_by_unit(con: duckdb.DuckDBPyConnection, s: Slice, *, scope: Scope,
     view = kpi.resolved(con, s, scope).view.list_id
     previous = s.previous()
     periods = [(s.date_from, s.date_to), (previous.date_from, previous.date_to)]  # one scan for both
-    figures = kpi.query_kpis(con, periods, s, scope=scope, group_by="unit_child")
-    catalogue = {(r["period_idx"], r["group_key"]): r
-                 for r in services.query_services(con, periods, s, scope=scope, group_by="unit_child")}
+    side = sibling(con)  # the two queries run at once, each on its own cursor
+    figures, catalogue_rows = concurrently(
+        lambda: kpi.query_kpis(con, periods, s, scope=scope, group_by="unit_child"),
+        lambda: services.query_services(side, periods, s, scope=scope, group_by="unit_child"))
+    catalogue = {(r["period_idx"], r["group_key"]): r for r in catalogue_rows}
     kinds = dict(con.execute("select code, level from admin_units where list_id = ? and list_contains(?, code)",
                              [view, list({r["group_key"] for r in figures})]).fetchall())
 

@@ -60,6 +60,17 @@ def per_version(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[]
     return value
 
 
+def sibling(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Another cursor on the same published version as ``con``, for a query run beside ``con``'s in another
+    thread (a DuckDB cursor serves one thread at a time); it shares ``con``'s ``per_version`` memo."""
+    cursor = con.cursor()
+    cursor.execute("set enable_progress_bar = false")
+    version = _cursor_versions.get(con)
+    if version is not None:
+        _cursor_versions[cursor] = version
+    return cursor
+
+
 def copy_file(source: Path, target: Path) -> None:
     """Copy with ``copy_file_range``: on XFS and btrfs the kernel shares the blocks (a reflink),
     so publishing costs time proportional to the change; elsewhere it is an in-kernel copy."""
