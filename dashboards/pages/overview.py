@@ -12,6 +12,7 @@ from dashboards.components.breadcrumb import unit_breadcrumb
 from dashboards.components.slice_filters import filter_bar, link_to_url
 from dashboards.url_state import args_from_slice, preset_of, query_from_slice, slice_for_page
 from dashboards.views import overview as view
+from warehouse.slice import Slice
 
 dash.register_page(__name__, path="/", name="Tổng quan", title_en="Overview", title="Tổng quan – IOC", order=0)
 
@@ -62,8 +63,14 @@ def update_ranking(metric: str, args: dict, lang: str):
     if metric not in view.RANKING_METRICS:
         return no_update, no_update, no_update
     s = slice_for_page(args)  # validated, and within the caller's scope
-    ranking = view.units_ranked(s, metric, lang)
-    shown = view.units_map(s, metric, lang, height=max(460, ranking.layout.height or 460))
+    ranking, shown = data.cached_for_caller("overview-ranking", lambda: _ranking_and_map(s, metric, lang),
+                                            s.key(), metric, lang)
     header = label("map_title", lang).format(metric=kpi_label(metric, lang, short=True)) + \
         f" ({label('map_click', lang)})"
     return ranking, shown or no_update, header
+
+
+def _ranking_and_map(s: Slice, metric: str, lang: str) -> tuple:
+    """The two figures a metric change redraws (cached like a page: a repeat costs a cache read)."""
+    ranking = view.units_ranked(s, metric, lang)
+    return ranking, view.units_map(s, metric, lang, height=max(460, ranking.layout.height or 460))
