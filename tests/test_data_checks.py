@@ -38,3 +38,18 @@ def test_a_new_field_is_warned_once_and_a_known_one_is_not(tmp_path):
     warnings = [w for f in json.loads(etl_load(db, write_csv(tmp_path / "b.csv", second)).stdout)["files"]
                 for w in f["warnings"]]
     assert [w for w in warnings if w.startswith("Lĩnh vực mới")] == ["Lĩnh vực mới: Đất đai / new field: Đất đai"]
+
+
+def test_row_checks_read_the_loads_dossiers_and_all_of_them_when_asked(tmp_path):
+    """A load checks the dossiers it touched (an earlier batch's were checked by its own load); with
+    since_batch 0, as after a model change rebuilds every dossier, a broken old row is caught."""
+    db = tmp_path / "wh.duckdb"
+    etl_load(db, write_csv(tmp_path / "a.csv", ROWS))
+    etl_load(db, write_csv(tmp_path / "b.csv", [ROWS[0] | {"Mã hồ sơ": "D-1"}]))
+    con = _writable_copy(db, tmp_path)
+    latest = con.execute("select max(batch_id) from load_batches").fetchone()[0]
+    con.execute("update fct_dossiers set outcome = null where dossier_id = 'C-2'")  # a row of batch 1
+    assert failed_checks(con, since_batch=latest) == []
+    assert "every counted dossier has an outcome once resolved" in failed_checks(con)
+    con.execute("update fct_dossiers set outcome = null where dossier_id = 'D-1'")  # the latest load's row
+    assert "every counted dossier has an outcome once resolved" in failed_checks(con, since_batch=latest)

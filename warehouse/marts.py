@@ -87,19 +87,22 @@ def rebuild_kpi_carry(con: duckdb.DuckDBPyConnection) -> None:
 
 
 DATA_CHECKS: dict[str, str] = {
+    # Row checks read the dossiers of batch $since_batch on (a load's, or all of them with 0): a dossier of an
+    # earlier batch is exactly as it was when its own load checked it, and a model change that rebuilds
+    # every dossier is checked whole (``refresh_models``). So a small load reads what it changed.
     # only a dossier the load touched can have gained a second row (the mart held each id once before)
     "dossier id unique in fct_dossiers":
         "select count(*) - count(distinct dossier_id) from fct_dossiers "
         "where dossier_id in (select dossier_id from fct_dossiers where batch_id >= $since_batch)",
     "end on or after received":
-        "select count(*) from fct_dossiers where end_date < received_date",
+        "select count(*) from fct_dossiers where batch_id >= $since_batch and end_date < received_date",
     "every dossier placed in a unit (or the unknown bucket)":
-        "select count(*) from fct_dossiers where unit_ref is null",
+        "select count(*) from fct_dossiers where batch_id >= $since_batch and unit_ref is null",
     "the KPI mart adds up to the dossiers":
         "select (select count(*) from fct_dossiers) - "
         "(select coalesce(sum(received), 0) from mart_kpi_month where grain = 'unit')",
     "every counted dossier has an outcome once resolved":
-        "select count(*) from fct_dossiers where end_at is not null and outcome is null",
+        "select count(*) from fct_dossiers where batch_id >= $since_batch and end_at is not null and outcome is null",
 }
 
 

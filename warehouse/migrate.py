@@ -68,6 +68,9 @@ def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
     digest = hashlib.sha256((models + (units[0] if units else "")).encode()).hexdigest()
     stored = con.execute("select sha256 from model_hashes where model = ?", [model]).fetchone()
     if stored is None or stored[0] != digest:
-        from warehouse.marts import rebuild_dossiers  # local: marts imports this module's views
+        from warehouse.marts import failed_checks, rebuild_dossiers  # local: marts imports this module's views
         rebuild_dossiers(con, since_batch=0)
+        broken = failed_checks(con)  # every dossier was rebuilt, so every dossier is checked
+        if broken:
+            raise RuntimeError(f"data checks failed after rebuilding the marts, nothing applied: {', '.join(broken)}")
         con.execute("insert or replace into model_hashes values (?, ?)", [model, digest])
