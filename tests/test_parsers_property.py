@@ -376,3 +376,30 @@ def test_unit_codes_pad_to_their_level(n, excel_float, pad):
     width = 2 if len(digits) <= 2 else 3 if len(digits) == 3 else 5
     raw = pad + digits + (".0" if excel_float else "") + pad
     assert normalise_unit_code(texts([raw])).to_list() == [digits.zfill(width)]
+
+
+# -- the UTF-8 check of a whole file -------------------------------------------
+
+def _reference_error_at(data: bytes) -> int | None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return None
+
+
+@FAST
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
+       junk=st.sampled_from([b"", b"\xff", b"\xc3", b"\xe1\xba", b"\xed\xa0\x80", b"\xc0\xaf", b"\x80"]),
+       at=st.integers(min_value=0, max_value=200), block=st.integers(min_value=1, max_value=9))
+def test_the_file_check_finds_the_first_byte_that_is_not_utf8(tmp_path_factory, text, junk, at, block):
+    """inspect_file's UTF-8 check names the byte Python's decoder names, wherever its blocks are cut
+    (here every 1 to 9 bytes, through Vietnamese letters of two and three bytes), and None for valid text."""
+    from etl.readers import inspect_file
+
+    encoded = text.encode("utf-8")
+    cut = min(at, len(encoded))
+    data = encoded[:cut] + junk + encoded[cut:]
+    path = tmp_path_factory.mktemp("utf8") / "export.csv"
+    path.write_bytes(data)
+    assert inspect_file(path, block_bytes=block).utf8_error_at == _reference_error_at(data)
