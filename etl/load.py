@@ -167,6 +167,7 @@ def _insert_chunk(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, s
 def _finish_batch(con: duckdb.DuckDBPyConnection, batch_id: int, reports: list[FileReport]) -> None:
     """Record data-quality warnings, rebuild the marts for what changed, check the data."""
     con.execute(_BATCH_WARNINGS_SQL, {"batch_id": batch_id})
+    con.execute(_REMEMBER_NAMED_SQL, {"batch_id": batch_id})
     rebuild_dossiers(con, since_batch=batch_id)
     broken = failed_checks(con, since_batch=batch_id)
     if broken:
@@ -183,7 +184,21 @@ def _finish_batch(con: duckdb.DuckDBPyConnection, batch_id: int, reports: list[F
             [batch_id, report.file]).fetchall()]
 
 
-_BATCH_WARNINGS_SQL = """
+# the fields and agencies this batch's dossier rows name
+_NAMED_SQL = """
+    select 'field' as kind, field as name, file_id, row_number from dossier_rows where batch_id = $batch_id
+        and field is not null
+    union all
+    select 'agency', agency, file_id, row_number from dossier_rows where batch_id = $batch_id and agency is not null
+"""
+
+# the names this batch brings, remembered for the next batch's warnings (migrations/0007_known_values.sql)
+_REMEMBER_NAMED_SQL = f"""
+insert or ignore into known_values
+select distinct kind, name, $batch_id from ({_NAMED_SQL}) as named
+"""
+
+_BATCH_WARNINGS_SQL = f"""
 insert into load_warnings
 -- the same dossier twice in one file: the later row wins
 select batch_id, file_id, max(row_number), 'duplicate_in_file',
@@ -242,20 +257,9 @@ union all
 select $batch_id, min(file_id), min(row_number), 'new_' || kind,
        (case kind when 'field' then 'Lĩnh vực mới: ' else 'Cơ quan mới: ' end) || name
        || ' / new ' || kind || ': ' || name
-from (
-    select 'field' as kind, field as name, file_id, row_number from dossier_rows where batch_id = $batch_id
-        and field is not null
-    union all
-    select 'agency', agency, file_id, row_number from dossier_rows where batch_id = $batch_id and agency is not null
-) as seen
-where not exists (
-    -- the few distinct values of the earlier batches, not their millions of rows, are what is compared
-    select 1 from (
-        select distinct 'field' as kind, field as name from dossier_rows where batch_id < $batch_id
-        union all
-        select distinct 'agency', agency from dossier_rows where batch_id < $batch_id
-    ) as known
-    where known.kind = seen.kind and known.name = seen.name)
+from ({_NAMED_SQL}) as seen
+where not exists (select 1 from known_values as k
+                  where k.kind = seen.kind and k.name = seen.name and k.first_batch < $batch_id)
   and exists (select 1 from load_batches where batch_id < $batch_id)
 group by kind, name
 """

@@ -53,3 +53,19 @@ def test_row_checks_read_the_loads_dossiers_and_all_of_them_when_asked(tmp_path)
     assert "every counted dossier has an outcome once resolved" in failed_checks(con)
     con.execute("update fct_dossiers set outcome = null where dossier_id = 'D-1'")  # the latest load's row
     assert "every counted dossier has an outcome once resolved" in failed_checks(con, since_batch=latest)
+
+
+def test_a_warehouse_from_before_the_known_values_learns_them_from_its_rows(tmp_path):
+    """Migration 0007 seeds the known fields from the rows already loaded, so upgrading does not warn of
+    every field as new at the next load; a field no row named is still new."""
+    db = tmp_path / "wh.duckdb"
+    etl_load(db, write_csv(tmp_path / "a.csv", [ROWS[0] | {"Lĩnh vực": "Hộ tịch"}]))
+    version = Store(db).current_file()
+    con = duckdb.connect(str(version))
+    con.execute("drop table known_values")
+    con.execute("delete from schema_migrations where version = 7")
+    con.close()
+    second = [ROWS[1] | {"Lĩnh vực": "Hộ tịch"}, ROWS[2] | {"Lĩnh vực": "Đất đai"}]
+    warnings = [w for f in json.loads(etl_load(db, write_csv(tmp_path / "b.csv", second)).stdout)["files"]
+                for w in f["warnings"]]
+    assert [w for w in warnings if w.startswith("Lĩnh vực mới")] == ["Lĩnh vực mới: Đất đai / new field: Đất đai"]
