@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import plotly.graph_objects as go
+from dash.development.base_component import Component
 from flask_caching import Cache
 
 from common import formats
@@ -137,7 +139,23 @@ def cached_for_caller(name: str, build: Callable[[], Any], *key_parts: Any) -> A
     from access.web import current_principal
 
     principal = current_principal()
-    return _cached(name, build, principal.role, principal.scope.unit, *key_parts)
+    return _cached(name, lambda: plain_figures(build()), principal.role, principal.scope.unit, *key_parts)
+
+
+def plain_figures(value: Any) -> Any:
+    """``value`` (a page, a screen's outputs) with every plotly Figure in it as its plain JSON dict, which is
+    what Dash sends anyway. A cached page is pickled, and unpickling a Figure validates it all again: on
+    the wall (seven charts and the map) that was ~50 ms of every cached refresh; a dict costs ~1 ms."""
+    if isinstance(value, go.Figure):
+        return value.to_plotly_json()
+    if type(value) in (list, tuple):  # exactly: a named tuple is left as it is
+        return type(value)(plain_figures(v) for v in value)
+    if isinstance(value, Component):
+        for prop in value._prop_names:  # noqa: SLF001 - Dash's own list of a component's properties
+            inner = getattr(value, prop, None)
+            if isinstance(inner, (go.Figure, list, tuple, Component)):
+                setattr(value, prop, plain_figures(inner))
+    return value
 
 
 def cached_page(path: str, also: Callable[[], Any] | None = None) -> Callable:
@@ -223,10 +241,15 @@ def default_slice(preset: str = "year_to_date") -> Slice:
 
 
 def kpis(s: Slice) -> dict:
-    """The slice's figures; taken from its comparison when a page already asked for that (the cards), so a
-    page pays for each slice's scan once."""
+    """The slice's figures; taken from its comparison when a page already asked for that (the cards), or is
+    asking for it in another part right now, so a page pays for each slice's scan once."""
     scope = caller_scope()
-    compared = cache.get(_key("compare", scope.unit, s.key(), ()))
+    key = _key("compare", scope.unit, s.key(), ())
+    with _inflight_lock:
+        running = _inflight.get(key)
+    if running is not None:  # a part of the page is computing the comparison now: its first period is this
+        running.wait(timeout=120)
+    compared = cache.get(key)
     if compared is not None:
         return compared.current
     return _ask("kpis", kpi.kpis, s)

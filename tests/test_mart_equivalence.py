@@ -149,3 +149,40 @@ def test_periods_ending_today_on_a_month_end(warehouse, now):
             reference = kpi.query_kpis(con, chosen, s, scope=ALL, group_by=group_by, now=now, from_marts=False)
             assert kpi.query_kpis(con, chosen, s, scope=ALL, group_by=group_by, now=now) == reference
             assert reference  # a slice with dossiers, not two empty answers
+
+
+def test_a_past_mid_month_end_counts_the_open_dossiers_that_fell_past_due_in_its_month(warehouse):
+    """pending_overdue at the end of a past day inside a month is a running total: the mart's months up to
+    that month, plus the month's days from the dossiers. Those days hold a dossier still open that was
+    received long before and fell past due in the month, though nothing else happened to it there."""
+    con, _ = warehouse
+    open_due = con.execute(
+        "select received_date, cast(due_at - interval '23:59:59.999' as date) + 1 as overdue_from from fct_dossiers "
+        "where end_date is null and due_at is not null "
+        "and date_trunc('month', cast(due_at - interval '23:59:59.999' as date) + 1) > received_date "
+        "and day(cast(due_at - interval '23:59:59.999' as date) + 1) < 25 order by overdue_from limit 5").fetchall()
+    assert open_due, "the generated warehouse has open dossiers that fell past due after their received month"
+    for _, overdue_from in open_due:
+        start, end = overdue_from.replace(day=1), overdue_from + timedelta(days=2)  # after it was received
+        chosen = [(start, end)]
+        s = Slice(start, end)
+        now = datetime.combine(end + timedelta(days=40), datetime.min.time())
+        for group_by in ("none", "field"):
+            reference = kpi.query_kpis(con, chosen, s, scope=ALL, group_by=group_by, now=now, from_marts=False)
+            assert kpi.query_kpis(con, chosen, s, scope=ALL, group_by=group_by, now=now) == reference
+            assert sum(r["pending_overdue"] for r in reference) > 0
+
+
+def test_the_windows_days_are_covered_by_four_ranges_however_many_there_are():
+    """kpi_plan.window_ranges: overlapping windows merge, more than four merge with their nearest
+    neighbours, every window's days stay inside a range, and an unused range holds no day."""
+    from warehouse.kpi_plan import WINDOW_RANGES, window_ranges
+
+    windows = [(date(2025, m, 1), date(2025, m, 10)) for m in (1, 2, 3, 5, 9, 11)] + [(date(2025, 1, 1), date(2025, 1, 20))]
+    ranges = window_ranges(windows)
+    spans = [(ranges[f"window_from_{n}"], ranges[f"window_to_{n}"]) for n in range(1, WINDOW_RANGES + 1)]
+    assert all(any(a <= first and last <= b for a, b in spans) for first, last in windows)
+    assert all(a <= b for a, b in spans)
+    empty = window_ranges([(date(2026, 10, 1), date(2026, 10, 30))])
+    assert empty["window_from_2"] > empty["window_to_2"] and empty["due_from_2"] > empty["due_to_2"]
+    assert empty["due_from_1"] == datetime(2026, 9, 30) and empty["due_to_1"].date() == date(2026, 10, 31)

@@ -39,9 +39,37 @@ def window_start(cut: date) -> date:
 
 
 def live_overdue(period_to: date, as_of: datetime) -> bool:
-    """Whether pending_overdue needs the dossiers: the mart's months count it only at the end of a
-    month's last day."""
-    return as_of != datetime.combine(period_to, _END_OF_DAY) or window_start(period_to) <= period_to
+    """Whether pending_overdue needs the dossiers open at T: at the end of a day it is a running total of
+    dated events like the other counts; only an as-of instant inside the day (now) needs the dossiers."""
+    return as_of != datetime.combine(period_to, _END_OF_DAY)
+
+
+WINDOW_RANGES = 4  # queries/kpi_counts_from_marts.sql tests this many ranges of window days
+
+
+def window_ranges(windows: Sequence[tuple[date, date]]) -> dict:
+    """The windows' days as ``WINDOW_RANGES`` ranges (``window_from_N``, ``window_to_N``) that cover them all,
+    and for each the due times (``due_from_N``, ``due_to_N``) of a dossier that falls past due in it (its
+    first day past due is the day after its due day, or that day when due at its last instant). Overlapping
+    windows are merged, then the closest neighbours, until there are few enough; unused ranges are empty."""
+    merged: list[list[date]] = []
+    for first, last in sorted(windows):
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    while len(merged) > WINDOW_RANGES:
+        gaps = [merged[i + 1][0] - merged[i][1] for i in range(len(merged) - 1)]
+        i = gaps.index(min(gaps))
+        merged[i:i + 2] = [[merged[i][0], merged[i + 1][1]]]
+    merged += [[date.max, date.min]] * (WINDOW_RANGES - len(merged))  # a range no day is in
+    out: dict = {}
+    for n, (first, last) in enumerate(merged, start=1):
+        empty = first > last
+        out |= {f"window_from_{n}": first, f"window_to_{n}": last,
+                f"due_from_{n}": datetime.max if empty else datetime.combine(first - timedelta(days=1), time.min),
+                f"due_to_{n}": datetime.min if empty else datetime.combine(last + timedelta(days=1), time.max)}
+    return out
 
 
 def parameters(periods: Sequence[tuple[date, date]], as_of: Sequence[datetime]) -> dict:
@@ -49,11 +77,14 @@ def parameters(periods: Sequence[tuple[date, date]], as_of: Sequence[datetime]) 
     lo = [window_start(start - timedelta(days=1)) for start, _ in periods]
     hi = [window_start(end) for _, end in periods]
     live = [live_overdue(end, instant) for (_, end), instant in zip(periods, as_of)]
-    # the earliest end day a dossier read from the fact table can have: in a window, or open at a live T
-    reads = [w for w, (start, _) in zip(lo, periods) if w < start]
-    reads += [w for w, (_, end) in zip(hi, periods) if w <= end]
-    reads += [end + timedelta(days=1) for (_, end), is_live in zip(periods, live) if is_live]
+    # the days read from the dossiers: each cut's window up to the cut (lo: to F - 1, hi: to T)
+    windows = [(w, start - timedelta(days=1)) for w, (start, _) in zip(lo, periods) if w < start]
+    windows += [(w, end) for w, (_, end) in zip(hi, periods) if w <= end]  # each within one month
+    live_from = [end + timedelta(days=1) for (_, end), is_live in zip(periods, live) if is_live]
+    reads = [w for w, _ in windows] + live_from  # the earliest end day a dossier read can have
     return {
         "lo_window": lo, "hi_window": hi, "max_window": max(lo + hi), "history_to": min(lo), "live_overdue": live,
+        "any_live": bool(live_from), "live_from": min(live_from, default=date.max),
+        **window_ranges(windows),
         "scan_recent": bool(reads), "recent_from": min(reads, default=date.max),
     }

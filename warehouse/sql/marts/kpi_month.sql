@@ -11,13 +11,13 @@
 -- reference the equivalence test holds this against. $sign is -1 to subtract dossiers' old states.
 --
 -- A dossier is past due at the end of day D when due_at < D 23:59:59.999 (KPI.md's as-of instant),
--- that is from the day `overdue_from` below on; it is counted overdue by D when it was also received
+-- that is from the day `overdue_from` (marts/overdue_from.sql) on; it is counted overdue by D when it was also received
 -- by then (overdue_due, dated by the later of the two days) and not yet ended (overdue_due_ended
 -- takes back those that also ended by D).
 with dossiers as (
     select
         *,
-        cast(due_at - interval '23:59:59.999' as date) + 1 as overdue_from
+        {{ include 'marts/overdue_from' }} as overdue_from
     from mart_source
 ),
 

@@ -10,7 +10,7 @@ with periods as (
 ),
 
 scoped as (
-    select * from {{ include 'queries/kpi_dossiers' }} as dossiers
+    select * from {{ include 'queries/kpi_dossiers' source='fct_dossiers' }} as dossiers
     where received_date <= $max_to
       and (end_date is null or end_date >= $min_from)
 ),

@@ -2,8 +2,9 @@
 -- instead of every dossier: each count is a running total by the period's end day T minus one by the
 -- day before its start (F - 1). The running total by a cut day is the mart's whole months before the
 -- cut's window plus the dossiers' own events in the window (the cut's month up to the cut, empty when
--- the cut ends a month: warehouse/kpi_plan.py plans it). pending_overdue at an as-of instant that is
--- not the end of a month's last day (now, or mid-month) is counted from the dossiers open at T.
+-- the cut ends a month: warehouse/kpi_plan.py plans it). pending_overdue at the end of T is such a
+-- running total too (received and past due, minus those also ended); only at an as-of instant inside
+-- a day (now, for a period ending today) is it counted from the dossiers open at T.
 -- The equivalence test (tests/test_mart_equivalence.py) holds the two paths to the same figures.
 --
 -- Parameters: those of queries/kpi.sql, and
@@ -15,7 +16,11 @@
 --   $history_to             : date       the earliest of them (months before the carry year before it
 --                                        are read as that carry)
 --   $live_overdue           : boolean[]  per period: pending_overdue from the dossiers open at T
---   $scan_recent, $recent_from : whether any dossier is read, and the earliest end day one can have
+--   $any_live, $live_from   : whether any period is, and the earliest T + 1 of those that are
+--   $window_from_N, $window_to_N, $due_from_N, $due_to_N (N = 1..4): the windows' days as four ranges,
+--                                        and the due times a dossier falling past due in each can have
+--   $scan_recent, $recent_from : whether any dossier is read, and the earliest day of an event read
+--                                        from the dossiers (a window's start, or T + 1 for a live T)
 with periods as (
     select
         unnest($period_from::date[])                    as period_from,
@@ -52,12 +57,41 @@ mart_cells as (
     )
 ),
 
--- the dossiers whose events fall in a cut's window, or that are open at a live period's end
-recent as (
-    select * from {{ include 'queries/kpi_dossiers' }} as dossiers
+-- the dossiers that may have an event (received, ended, past due) in a cut's window, or are open at a
+-- live period's end: only those, not every dossier between the earliest window and the latest (a
+-- comparison with the same period last year has windows a year apart). The windows come as at most four
+-- ranges of days ($window_from_N..$window_to_N; kpi_plan merges more into four), each tested on the stored
+-- columns alone so the scan compares values and computes nothing: a dossier falls past due in a range
+-- only if it is due within a day of it. The weights below keep exactly the windows' days. One that ended
+-- before a window has no event in it: if it fell past due later, its "past due" and "past due and ended"
+-- events share that day and cancel.
+window_dossiers as (
+    select *
+    from fct_dossiers
     where $scan_recent
       and received_date <= $max_to
-      and (end_date is null or end_date >= $recent_from)
+      and (end_date is null or end_date >= $recent_from)  -- implied by the rest, in the shape scans skip data by
+      and (($any_live and (end_date is null or end_date >= $live_from))
+           or received_date between $window_from_1 and $window_to_1 or end_date between $window_from_1 and $window_to_1
+           or due_at between $due_from_1 and $due_to_1
+           or received_date between $window_from_2 and $window_to_2 or end_date between $window_from_2 and $window_to_2
+           or due_at between $due_from_2 and $due_to_2
+           or received_date between $window_from_3 and $window_to_3 or end_date between $window_from_3 and $window_to_3
+           or due_at between $due_from_3 and $due_to_3
+           or received_date between $window_from_4 and $window_to_4 or end_date between $window_from_4 and $window_to_4
+           or due_at between $due_from_4 and $due_to_4)
+),
+
+recent as (
+    select
+        *,
+        case when due_at is not null then greatest(received_date, overdue_from) end               as overdue_day,
+        case when due_at is not null and end_date is not null
+             then greatest(received_date, overdue_from, end_date) end                            as overdue_end_day
+    from (
+        select *, {{ include 'marts/overdue_from' }} as overdue_from
+        from {{ include 'queries/kpi_dossiers' source='window_dossiers' }} as dossiers
+    ) as dossiers
 ),
 
 -- the slice's months from the mart, and the recent dossiers' events by day, in one shape
@@ -103,6 +137,14 @@ cells as (
             (rating is null)::int                                   as not_rated
         from recent
         where end_date is not null
+        union all by name
+        select group_key, is_estimate, true as is_day, overdue_day as day, 1 as overdue_due
+        from recent
+        where overdue_day is not null
+        union all by name
+        select group_key, is_estimate, true as is_day, overdue_end_day as day, 1 as overdue_due_ended
+        from recent
+        where overdue_end_day is not null
     )
 ),
 
@@ -148,14 +190,14 @@ flows as (
         sum(cashless_amount * (hi - lo))                             as cashless_amount,
         -- by T only
         sum((received - ended) * hi)                                 as pending_total,
-        sum((overdue_due - overdue_due_ended) * hi)                  as overdue_by_month_end
+        sum((overdue_due - overdue_due_ended) * hi)                  as overdue_by_day_end
     from weighted
     where hi = 1 or lo = 1
     group by period_idx, group_key
 ),
 
--- KPI.md's pending_overdue at an as-of instant the mart's months do not end on: the dossiers received
--- by T, not ended by T, and due before the instant
+-- KPI.md's pending_overdue at an as-of instant inside a day (now): the dossiers received by T, not ended
+-- by T, and due before the instant
 live_overdue as (
     select p.period_idx, r.group_key, count(*) as pending_overdue
     from periods as p
@@ -178,7 +220,7 @@ counted as (
         f.resolved_total, f.resolved_early, f.resolved_on_time, f.resolved_late,
         f.pending_total,
         case when p.live_overdue then coalesce(o.pending_overdue, 0)
-             else f.overdue_by_month_end end                                as pending_overdue,
+             else f.overdue_by_day_end end                                as pending_overdue,
         f.full_online_base, f.full_online_count, f.fee_base, f.cashless_count, f.online_payment_count,
         f.digitised_count, f.rated_total, f.rated_satisfied, f.rated_dissatisfied,
         f.very_satisfied, f.satisfied, f.dissatisfied, f.not_rated,
