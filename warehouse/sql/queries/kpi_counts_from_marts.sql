@@ -98,7 +98,8 @@ recent as (
 cells as (
     select
         group_key, is_estimate, is_day, day,
-        coalesce(columns(* exclude (group_key, is_estimate, is_day, day)), 0)
+        -- summed per group and day: each period below weighs a few thousand cells, not every event
+        coalesce(sum(columns(* exclude (group_key, is_estimate, is_day, day))), 0)::bigint
     from (
         select
             group_key, is_estimate, false as is_day, month as day,
@@ -146,6 +147,7 @@ cells as (
         from recent
         where overdue_end_day is not null
     )
+    group by group_key, is_estimate, is_day, day
 ),
 
 -- each cell with whether it counts in the running total by T (hi) and by F - 1 (lo)
