@@ -126,6 +126,16 @@ def _cached(name: str, compute: Callable[[], Any], *key_parts: Any) -> Any:
             _inflight.pop(key).set()
 
 
+def _settled(key: str) -> Any:
+    """The cached answer for ``key`` once any computation of it under way in this process has finished
+    (None when there is none): a part of a page can use another part's answer instead of its own query."""
+    with _inflight_lock:
+        running = _inflight.get(key)
+    if running is not None:
+        running.wait(timeout=120)
+    return cache.get(key)
+
+
 def _compute(key: str, compute: Callable[[], Any]) -> Any:
     value = compute()
     _computed["count"] += 1
@@ -170,8 +180,6 @@ def cached_page(path: str, also: Callable[[], Any] | None = None) -> Callable:
                                      also() if also else None)
         return cached
     return wrap
-
-
 
 
 def caller_scope() -> Scope:
@@ -244,12 +252,7 @@ def kpis(s: Slice) -> dict:
     """The slice's figures; taken from its comparison when a page already asked for that (the cards), or is
     asking for it in another part right now, so a page pays for each slice's scan once."""
     scope = caller_scope()
-    key = _key("compare", scope.unit, s.key(), ())
-    with _inflight_lock:
-        running = _inflight.get(key)
-    if running is not None:  # a part of the page is computing the comparison now: its first period is this
-        running.wait(timeout=120)
-    compared = cache.get(key)
+    compared = _settled(_key("compare", scope.unit, s.key(), ()))
     if compared is not None:
         return compared.current
     return _ask("kpis", kpi.kpis, s)

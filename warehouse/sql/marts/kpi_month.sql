@@ -11,32 +11,22 @@
 -- reference the equivalence test holds this against. $sign is -1 to subtract dossiers' old states.
 --
 -- A dossier is past due at the end of day D when due_at < D 23:59:59.999 (KPI.md's as-of instant),
--- that is from the day `overdue_from` (marts/overdue_from.sql) on; it is counted overdue by D when it was also received
--- by then (overdue_due, dated by the later of the two days) and not yet ended (overdue_due_ended
--- takes back those that also ended by D).
-with dossiers as (
-    select
-        *,
-        {{ include 'marts/overdue_from' }} as overdue_from
-    from mart_source
-),
-
+-- that is from the day marts/overdue_from.sql names on; it is counted overdue by D when it was also
+-- received by then (overdue_due, dated by marts/overdue_day.sql) and not yet ended (overdue_due_ended,
+-- dated by marts/overdue_end_day.sql, takes back those that also ended by D).
 -- a dossier's events, each in the month it falls in: 1 received, 2 ended, 3 received and past due,
 -- 4 received, past due and ended (a month is null where the event has not happened)
-events as (
+with events as (
     select
         unit_ref, field, agency, handling_level, channel, is_online, service_level, has_fee, paid_cashless,
         paid_online, digitised, fee, outcome, rating,
         unnest([
             {'month': date_trunc('month', received_date)::date, 'kind': 1},
             {'month': date_trunc('month', end_date)::date, 'kind': 2},
-            {'month': case when due_at is not null
-                           then date_trunc('month', greatest(received_date, overdue_from))::date end, 'kind': 3},
-            {'month': case when due_at is not null and end_date is not null
-                           then date_trunc('month', greatest(received_date, overdue_from, end_date))::date end,
-             'kind': 4}
+            {'month': date_trunc('month', {{ include 'marts/overdue_day' }})::date, 'kind': 3},
+            {'month': date_trunc('month', {{ include 'marts/overdue_end_day' }})::date, 'kind': 4}
         ], recursive := true)
-    from dossiers
+    from mart_source
 ),
 
 cells as (

@@ -85,13 +85,9 @@ window_dossiers as (
 recent as (
     select
         *,
-        case when due_at is not null then greatest(received_date, overdue_from) end               as overdue_day,
-        case when due_at is not null and end_date is not null
-             then greatest(received_date, overdue_from, end_date) end                            as overdue_end_day
-    from (
-        select *, {{ include 'marts/overdue_from' }} as overdue_from
-        from {{ include 'queries/kpi_dossiers' source='window_dossiers' }} as dossiers
-    ) as dossiers
+        {{ include 'marts/overdue_day' }}     as overdue_day,
+        {{ include 'marts/overdue_end_day' }} as overdue_end_day
+    from {{ include 'queries/kpi_dossiers' source='window_dossiers' }} as dossiers
 ),
 
 -- the slice's months from the mart, and the recent dossiers' events by day, in one shape
