@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     wall_refresh_seconds: int = 300
     wall_rotate_seconds: int = 30
     keep_versions: int = 2
+    # the size a version's layer (warehouse/layers.py) may reach before a load folds it into a new base;
+    # unset: a twentieth of the base, at least 16 MB (0: every load writes a full version)
+    max_layer_mb: float | None = None
     etl_memory_limit: str = "1GB"
     inbox_dir: Path = Path("data/inbox")
     inbox_interval_minutes: float = 5.0

@@ -22,7 +22,7 @@ from etl.validate_catalogue import validate_catalogue
 from warehouse.failpoints import failpoint
 from warehouse.marts import failed_checks, rebuild_dossiers
 from warehouse.slice import local_now
-from warehouse.store import Store
+from warehouse.store import Store, put_meta, write_target
 
 
 @dataclass
@@ -67,18 +67,20 @@ def load_files(db: Path | str, paths: Sequence[Path | str], *, progress: Progres
     """
     started = time.perf_counter()
     facts = [inspect_file(Path(p)) for p in paths]
-    store = Store(db)
-    with store.writer() as con:
-        # No enclosing transaction: the batch is atomic because it is applied to a private copy
+
+    def apply(con: duckdb.DuckDBPyConnection) -> tuple[int, list[FileReport]]:
+        # No enclosing transaction: the batch is atomic because it is written into a private file
         # that is published only when complete. Committing chunk by chunk keeps memory flat.
+        into = write_target(con)
         batch_id = _next_id(con, "load_batches", "batch_id")
-        con.execute("insert into load_batches (batch_id, started_at) values (?, ?)", [batch_id, local_now()])
-        reports = []
-        for seq, fact in enumerate(facts, start=1):
-            reports.append(_load_file(con, batch_id, seq, fact, progress))
+        con.execute(f"insert into {into}.load_batches (batch_id, started_at) values (?, ?)", [batch_id, local_now()])
+        reports = [_load_file(con, batch_id, seq, fact, progress) for seq, fact in enumerate(facts, start=1)]
         _finish_batch(con, batch_id, reports)
         for key, value in (meta or {}).items():
-            con.execute("insert or replace into warehouse_meta values (?, ?)", [key, value])
+            put_meta(con, key, value)
+        return batch_id, reports
+
+    batch_id, reports = Store(db).publish(apply)
     return LoadReport(
         rows_read=sum(r.rows_read for r in reports),
         rows_loaded=sum(r.rows_loaded for r in reports),
@@ -99,18 +101,19 @@ def _load_file(con: duckdb.DuckDBPyConnection, batch_id: int, seq: int, fact, pr
     if earlier is not None:
         report.skipped = f"already_loaded_in_batch_{earlier[0]}"
         return report
+    into = write_target(con)
     file_id = _next_id(con, "load_files", "file_id")
-    con.execute("insert into load_files values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'dossiers')",
+    con.execute(f"insert into {into}.load_files values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 'dossiers')",
                 [file_id, batch_id, seq, fact.path.name, str(fact.path.absolute()), fact.sha256, fact.shape])
     try:
         _load_chunks(con, batch_id, file_id, seq, read_export(fact), report, progress)
     except RaggedRows as ragged:  # some records have extra cells: start the file again, flagging them
         for table in ("dossier_rows", "procedure_rows", "quarantined_rows", "load_warnings"):
-            con.execute(f"delete from {table} where file_id = ?", [file_id])
+            con.execute(f"delete from {into}.{table} where file_id = ?", [file_id])
         report.rows_read = report.rows_loaded = report.rows_quarantined = 0
         report.warnings.clear()
         _load_chunks(con, batch_id, file_id, seq, read_export(fact, ragged=ragged.records), report, progress)
-    con.execute("update load_files set rows_read = ?, rows_loaded = ?, rows_quarantined = ?, content = ? "
+    con.execute(f"update {into}.load_files set rows_read = ?, rows_loaded = ?, rows_quarantined = ?, content = ? "
                 "where file_id = ?",
                 [report.rows_read, report.rows_loaded, report.rows_quarantined, report.content, file_id])
     return report
@@ -140,7 +143,7 @@ def _load_chunks(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, se
         _insert_chunk(con, batch_id, file_id, seq, result.loaded, result.quarantined,
                       "dossier_rows" if report.content == DOSSIERS else "procedure_rows")
         for kind, row_number, detail in result.warnings:
-            con.execute("insert into load_warnings values (?, ?, ?, ?, ?)",
+            con.execute(f"insert into {write_target(con)}.load_warnings values (?, ?, ?, ?, ?)",
                         [batch_id, file_id, row_number, kind, detail])
             report.warnings.append(detail)
         report.rows_read += rows_read
@@ -154,26 +157,28 @@ def _load_chunks(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, se
 def _insert_chunk(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, seq: int,
                   loaded: pl.DataFrame, quarantined: pl.DataFrame, table: str) -> None:
     lineage = [batch_id, file_id, seq]
+    into = write_target(con)
     con.register("chunk_loaded", loaded)
-    con.execute(f"insert into {table} by name "
+    con.execute(f"insert into {into}.{table} by name "
                 "select ? as batch_id, ? as file_id, ? as file_seq, * from chunk_loaded", lineage)
     con.unregister("chunk_loaded")
     con.register("chunk_quarantined", quarantined)
-    con.execute("insert into quarantined_rows by name "
+    con.execute(f"insert into {into}.quarantined_rows by name "
                 "select ? as batch_id, ? as file_id, * from chunk_quarantined", [batch_id, file_id])
     con.unregister("chunk_quarantined")
 
 
 def _finish_batch(con: duckdb.DuckDBPyConnection, batch_id: int, reports: list[FileReport]) -> None:
     """Record data-quality warnings, rebuild the marts for what changed, check the data."""
-    con.execute(_BATCH_WARNINGS_SQL, {"batch_id": batch_id})
-    con.execute(_REMEMBER_NAMED_SQL, {"batch_id": batch_id})
+    into = write_target(con)
+    con.execute(f"insert into {into}.load_warnings {_BATCH_WARNINGS_SQL}", {"batch_id": batch_id})
+    con.execute(f"insert or ignore into {into}.known_values {_REMEMBER_NAMED_SQL}", {"batch_id": batch_id})
     rebuild_dossiers(con, since_batch=batch_id)
     broken = failed_checks(con, since_batch=batch_id)
     if broken:
         raise RuntimeError(f"data checks failed after load, nothing applied: {', '.join(broken)}")
     con.execute(
-        "update load_batches set finished_at = ?, rows_read = ?, rows_loaded = ?, "
+        f"update {into}.load_batches set finished_at = ?, rows_read = ?, rows_loaded = ?, "
         "rows_quarantined = ? where batch_id = ?",
         [local_now(), sum(r.rows_read for r in reports), sum(r.rows_loaded for r in reports),
          sum(r.rows_quarantined for r in reports), batch_id])
@@ -192,14 +197,15 @@ _NAMED_SQL = """
     select 'agency', agency, file_id, row_number from dossier_rows where batch_id = $batch_id and agency is not null
 """
 
-# the names this batch brings, remembered for the next batch's warnings (migrations/0007_known_values.sql)
+# the names this batch brings that no earlier batch did, remembered for the next batch's warnings
+# (migrations/0007_known_values.sql)
 _REMEMBER_NAMED_SQL = f"""
-insert or ignore into known_values
 select distinct kind, name, $batch_id from ({_NAMED_SQL}) as named
+where not exists (select 1 from known_values k where k.kind = named.kind and k.name = named.name)
 """
 
+# the batch's warnings (rows of load_warnings)
 _BATCH_WARNINGS_SQL = f"""
-insert into load_warnings
 -- the same dossier twice in one file: the later row wins
 select batch_id, file_id, max(row_number), 'duplicate_in_file',
        'Mã hồ sơ ' || dossier_id || ' xuất hiện ' || count(*) || ' lần trong tệp; dùng dòng sau cùng ('

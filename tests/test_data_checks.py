@@ -7,6 +7,7 @@ import shutil
 import duckdb
 
 from tests.support import etl_load, write_csv
+from warehouse import layers
 from warehouse.marts import failed_checks
 from warehouse.store import Store
 
@@ -15,9 +16,13 @@ ROWS = [{"Mã hồ sơ": f"C-{i}", "Ngày tiếp nhận": "04/03/2024 08:00", "N
 
 
 def _writable_copy(db, tmp_path) -> duckdb.DuckDBPyConnection:
+    """The published version as one writable file: its base, with its layers folded in."""
+    files = layers.chain_of(Store(db).current_file())
     copy = tmp_path / "copy.duckdb"
-    shutil.copyfile(Store(db).current_file(), copy)
-    return duckdb.connect(str(copy))
+    shutil.copyfile(files[0], copy)
+    con = duckdb.connect(str(copy))
+    layers.fold(con, files[1:])
+    return con
 
 
 def test_a_second_row_of_a_dossier_or_a_mart_that_does_not_add_up_is_caught(tmp_path):

@@ -34,14 +34,14 @@ def test_old_versions_are_pruned_and_failed_loads_leave_no_files(tmp_path):
     for name in "abcd":
         load_files(db, [write_csv(tmp_path / f"{name}.csv", [ROW | {"Mã hồ sơ": name}])])
     versions = sorted(p.name for p in Store(db).versions_dir.glob("v*.duckdb"))
-    assert versions == ["v000003.duckdb", "v000004.duckdb"]
+    # the last two versions: the base v1 under the layers v3 and v4 (each load rewrote the layer)
+    assert versions == ["v000001.duckdb", "v000003.duckdb", "v000004.duckdb"]
     assert os.path.basename(os.path.realpath(db)) == "v000004.duckdb"
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     with pytest.raises(RefusedFile):
         load_files(db, [empty])
-    assert sorted(p.name for p in Store(db).versions_dir.iterdir()) == ["v000003.duckdb", "v000004.duckdb",
-                                                                          "write.lock"]
+    assert sorted(p.name for p in Store(db).versions_dir.iterdir()) == [*versions, "write.lock"]
 
 
 def test_reference_lookups_are_remembered_per_version_and_a_load_brings_its_own(tmp_path):

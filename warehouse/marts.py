@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
+from warehouse import layers
 from warehouse.sql import sql
+from warehouse.store import FullVersionNeeded, is_layer, write_target
 
 
 def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> None:
@@ -16,32 +18,49 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
     its own (``marts/kpi_month_append.sql``), folded together by ``compact_if_grown`` now and then.
     """
     params = {"since_batch": since_batch}
-    if since_batch == 0 or not con.execute("select count(*) from fct_dossiers").fetchone()[0]:
+    if since_batch == 0 or con.execute("select 1 from fct_dossiers limit 1").fetchone() is None:
+        if is_layer(con):
+            raise FullVersionNeeded("every dossier is rebuilt")
         con.execute("delete from fct_dossiers")
         con.execute(f"insert into fct_dossiers by name {sql('marts/fct_dossiers')}", params)
         rebuild_kpi_month(con)
         return
     con.execute("create or replace temp table touched as "
                 "select distinct dossier_id from dossier_rows where batch_id >= $since_batch", params)
-    con.execute("create or replace temp view mart_source as "
+    # their current and their new states, each read once (a scan of the dossiers' ids, the one cost
+    # that grows with the warehouse)
+    con.execute("create or replace temp table old_states as "
                 "select * from fct_dossiers semi join touched using (dossier_id)")
+    con.execute(f"create or replace temp table new_states as {sql('marts/fct_dossiers')}", params)
+    con.execute("create or replace temp view mart_source as select * from old_states")
     con.execute(f"create or replace temp table kpi_month_change as {sql('marts/kpi_month')}", {"sign": -1})
-    con.execute("delete from fct_dossiers where dossier_id in (select dossier_id from touched)")
-    con.execute(f"insert into fct_dossiers by name {sql('marts/fct_dossiers')}", params)
+    into = write_target(con)
+    con.execute(f"delete from {into}.fct_dossiers where dossier_id in (select dossier_id from touched)")
+    if is_layer(con):  # in the layer, as above; in the base, by the keys the layer replaces
+        layers.hide(con, into, "fct_dossiers", "select dossier_id from touched")
+    con.execute(f"insert into {into}.fct_dossiers by name select * from new_states")
+    con.execute("create or replace temp view mart_source as select * from new_states")
     con.execute(f"insert into kpi_month_change {sql('marts/kpi_month')}", {"sign": 1})
-    con.execute(sql("marts/kpi_month_append"))
-    if con.execute("select (select max(month) from mart_kpi_month) >= "
-                   "coalesce((select max(year) from mart_kpi_carry), date '0001-01-01')").fetchone()[0]:
-        rebuild_kpi_carry(con)  # the load brought a new year: its carry is over every month
-    else:
+    years = con.execute(_YEAR_SPAN).fetchone()
+    con.execute(f"insert into {into}.mart_kpi_month by name {sql('marts/kpi_month_append')}")
+    if con.execute(_YEAR_SPAN).fetchone() != years:
+        if is_layer(con):
+            raise FullVersionNeeded("a year's carries are over every month")
+        rebuild_kpi_carry(con)  # the load brought a new first or last year: carries over every month
+    else:  # the carry years stay: each gets what the change leaves standing before it
         con.execute("create or replace temp view carry_source as select * from kpi_month_change")
-        con.execute("create or replace temp table carry_years as select distinct year from mart_kpi_carry")
-        con.execute(f"insert into mart_kpi_carry by name {sql('marts/kpi_carry')}")
+        con.execute(f"create or replace temp table carry_years as {_CARRY_YEARS}")
+        con.execute(f"insert into {into}.mart_kpi_carry by name {sql('marts/kpi_carry')}")
     compact_if_grown(con)
-    con.execute("drop table kpi_month_change")
     con.execute("drop view mart_source")
-    con.execute("drop table touched")
+    con.execute("drop table touched")  # the states and the change stay for the layer's checks (LAYER_CHECKS)
 
+
+_YEAR_SPAN = "select date_trunc('year', min(month)), date_trunc('year', max(month)) from mart_kpi_month"
+# the years the KPI mart carries stock into: from the data's second to the one after its last
+_CARRY_YEARS = ("select unnest(generate_series(date_trunc('year', min(month)) + interval 1 year, "
+                "date_trunc('year', max(month)) + interval 1 year, interval 1 year))::date as year "
+                "from mart_kpi_month")
 
 _COMPACT_AFTER_GROWTH = 1.25  # the mart is folded together once loads' change rows make it 25% longer
 
@@ -49,6 +68,8 @@ _COMPACT_AFTER_GROWTH = 1.25  # the mart is folded together once loads' change r
 def compact_if_grown(con: duckdb.DuckDBPyConnection) -> None:
     """Fold the KPI mart's change rows into one row per cell once they make it a quarter longer than at
     its last compaction (a cost proportional to the mart, paid once in many small loads)."""
+    if is_layer(con):
+        return  # a layer only adds rows: the next full version compacts
     rows = con.execute("select count(*) from mart_kpi_month").fetchone()[0]
     compacted = con.execute("select value from warehouse_meta where key = 'kpi_mart_rows'").fetchone()
     if compacted is not None and rows <= _COMPACT_AFTER_GROWTH * int(compacted[0]):
@@ -78,10 +99,7 @@ def rebuild_kpi_carry(con: duckdb.DuckDBPyConnection) -> None:
     after its last."""
     con.execute("delete from mart_kpi_carry")
     con.execute("create or replace temp view carry_source as select * from mart_kpi_month")
-    con.execute("create or replace temp table carry_years as "
-                "select unnest(generate_series(date_trunc('year', min(month)) + interval 1 year, "
-                "date_trunc('year', max(month)) + interval 1 year, interval 1 year))::date as year "
-                "from mart_kpi_month")
+    con.execute(f"create or replace temp table carry_years as {_CARRY_YEARS}")
     con.execute(f"insert into mart_kpi_carry by name select * from ({sql('marts/kpi_carry')}) "
                 "where stock_open <> 0 or stock_overdue <> 0 order by grain, year")
 
@@ -106,11 +124,29 @@ DATA_CHECKS: dict[str, str] = {
 }
 
 
+# The same checks where a load writes a layer (warehouse/layers.py), on what the layer holds: every version
+# below it passed them when it was published, so they hold on the whole stack when they hold on the change.
+LAYER_CHECKS: dict[str, str] = {
+    # a dossier of the layer has one row in it, and hides its rows below
+    "dossier id unique in fct_dossiers":
+        "select (select count(*) - count(distinct dossier_id) from {layer}.fct_dossiers) + "
+        "(select count(*) from {layer}.fct_dossiers anti join (select key as dossier_id from {layer}.layer_hidden "
+        "where table_name = 'fct_dossiers') as h using (dossier_id))",
+    # the load's change to the mart adds up to the dossiers it adds less the states it replaces (the temp
+    # tables of rebuild_dossiers)
+    "the KPI mart adds up to the dossiers":
+        "select (select count(*) from new_states) - (select count(*) from old_states) - "
+        "(select coalesce(sum(received), 0) from kpi_month_change where grain = 'unit')",
+}
+
+
 def failed_checks(con: duckdb.DuckDBPyConnection, since_batch: int = 0) -> list[str]:
     """Names of data checks that do not hold (each query must return 0), for what batches from
     ``since_batch`` on changed (0: everything)."""
     failed = []
     for name, query in DATA_CHECKS.items():
+        if is_layer(con) and name in LAYER_CHECKS:
+            query = LAYER_CHECKS[name].format(layer=write_target(con))
         params = {"since_batch": since_batch} if "$since_batch" in query else None
         if con.execute(query, params).fetchone()[0] != 0:
             failed.append(name)

@@ -62,15 +62,46 @@ def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
     for name in VIEWS:
         con.execute(f"create or replace view {Path(name).name} as {sql(name)}")
     con.execute("create table if not exists model_hashes (model varchar primary key, sha256 varchar)")
-    model = "marts/fct_dossiers"
-    units = con.execute("select value from warehouse_meta where key = 'reference_digest'").fetchone()
-    models = sql(model) + sql("marts/kpi_month") + sql("marts/kpi_carry") + sql(VIEWS[0])
-    digest = hashlib.sha256((models + (units[0] if units else "")).encode()).hexdigest()
-    stored = con.execute("select sha256 from model_hashes where model = ?", [model]).fetchone()
-    if stored is None or stored[0] != digest:
+    con.execute("insert or replace into model_hashes values ('views', ?)", [_views_digest()])
+    digest = _marts_digest(con)
+    if _stored_digest(con, _MARTS) != digest:
         from warehouse.marts import failed_checks, rebuild_dossiers  # local: marts imports this module's views
         rebuild_dossiers(con, since_batch=0)
         broken = failed_checks(con)  # every dossier was rebuilt, so every dossier is checked
         if broken:
             raise RuntimeError(f"data checks failed after rebuilding the marts, nothing applied: {', '.join(broken)}")
-        con.execute("insert or replace into model_hashes values (?, ?)", [model, digest])
+        con.execute("insert or replace into model_hashes values (?, ?)", [_MARTS, digest])
+
+
+def schema_current(con: duckdb.DuckDBPyConnection, base: str) -> bool:
+    """True when the database attached as ``base`` has every migration (a load may then write a layer)."""
+    applied = con.execute(f"select coalesce(max(version), 0) from {base}.schema_migrations").fetchone()[0]
+    return applied == migration_files()[-1][0]
+
+
+def models_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when ``migrate`` would change nothing but the staging views' identical text: the reference data
+    is the configured edition and the models are the code's, so a load may write a layer."""
+    from warehouse import reference
+
+    return (reference.stored_digest(con) == reference.configured_digest()
+            and _stored_digest(con, "views") == _views_digest()
+            and _stored_digest(con, _MARTS) == _marts_digest(con))
+
+
+_MARTS = "marts/fct_dossiers"  # the key of the marts' digest in model_hashes
+
+
+def _marts_digest(con: duckdb.DuckDBPyConnection) -> str:
+    units = con.execute("select value from warehouse_meta where key = 'reference_digest'").fetchone()
+    models = sql(_MARTS) + sql("marts/kpi_month") + sql("marts/kpi_carry") + sql(VIEWS[0])
+    return hashlib.sha256((models + (units[0] if units else "")).encode()).hexdigest()
+
+
+def _views_digest() -> str:
+    return hashlib.sha256("".join(sql(name) for name in VIEWS).encode()).hexdigest()
+
+
+def _stored_digest(con: duckdb.DuckDBPyConnection, model: str) -> str | None:
+    row = con.execute("select sha256 from model_hashes where model = ?", [model]).fetchone()
+    return row[0] if row else None

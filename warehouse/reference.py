@@ -122,21 +122,45 @@ def load(reference_dir: Path, province: str, assignment_file: Path | None = None
     if province not in units[lists[-1].list_id] or units[lists[-1].list_id][province].parent_code:
         raise ReferenceError(f"province {province!r} is not a province of the list {lists[-1].list_id}")
     changes = {}
-    sources = [manifest_path] + [ul.path for ul in lists]
     for conv in manifest.get("conversions", []):
         key = (str(conv["from"]), str(conv["to"]))
-        path = reference_dir / conv["file"]
-        changes[key] = [r | {"_line": i} for i, r in enumerate(_read_csv(path), start=2)]
-        sources.append(path)
+        changes[key] = [r | {"_line": i} for i, r in enumerate(_read_csv(reference_dir / conv["file"]), start=2)]
     assignment = {}
     if assignment_file is not None:
-        sources.append(assignment_file)
         assignment = _read_assignment(assignment_file, lists, units, changes)
+    sources = _sources(reference_dir, manifest, assignment_file)
+    return Reference(lists, units, changes, assignment, _digest(province, sources), province, sources)
+
+
+def _sources(reference_dir: Path, manifest: dict, assignment_file: Path | None) -> list[Path]:
+    """The files an edition of the reference data is read from, in the order its digest reads them."""
+    entries = sorted(manifest.get("lists", []), key=lambda e: e.get("valid_from") or date.min)
+    return ([reference_dir / "units.toml"] + [reference_dir / e["file"] for e in entries]
+            + [reference_dir / c["file"] for c in manifest.get("conversions", [])]
+            + ([assignment_file] if assignment_file is not None else []))
+
+
+def _digest(province: str, sources: list[Path]) -> str:
     digest = hashlib.sha256(province.encode())
     for path in sources:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    return Reference(lists, units, changes, assignment, digest.hexdigest(), province, sources)
+    return digest.hexdigest()
+
+
+def configured_digest() -> str:
+    """The digest of the configured edition, from its files' bytes alone: what a load compares with the
+    warehouse's to know the unit tables are current without reading and checking the lists again."""
+    from common.settings import get_settings
+
+    settings = get_settings()
+    reference_dir = Path(settings.reference_dir)
+    try:
+        manifest = tomllib.loads((reference_dir / "units.toml").read_text(encoding="utf-8"))
+        assignment = Path(settings.unit_assignment_file) if settings.unit_assignment_file else None
+        return _digest(settings.province_code, _sources(reference_dir, manifest, assignment))
+    except (OSError, tomllib.TOMLDecodeError, KeyError):
+        return configured().digest  # raises the ReferenceError that names the bad file
 
 
 def _read_units(path: Path) -> dict[str, RefUnit]:

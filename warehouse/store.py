@@ -3,10 +3,13 @@
 DuckDB allows one writer or many readers on a file, never both. So the path the
 product is given (``data/warehouse.duckdb``) is a symbolic link to an immutable
 version file ``<path>.d/vNNNNNN.duckdb``. A load (the single writer, serialised
-by a lock file) copies the current version, applies the batch to the copy, and
-swaps the link atomically. Readers open the version the link points to and
-reopen when it changes; a reader never waits and never sees a half-applied
-batch, and a load that fails or is killed leaves the last good version as is.
+by a lock file) writes a new file and swaps the link atomically: usually a small
+layer holding only what it changed, over the files of the version before
+(``warehouse/layers.py``); now and then, or when the schema or models change, a
+full copy into which the layers are folded. Readers open the version the link
+points to and reopen when it changes; a reader never waits and never sees a
+half-applied batch, and a load that fails or is killed leaves the last good
+version as is.
 """
 from __future__ import annotations
 
@@ -25,8 +28,9 @@ from typing import Any, TypeVar
 import duckdb
 
 from common.settings import get_settings
+from warehouse import layers
 from warehouse.failpoints import failpoint
-from warehouse.migrate import migrate
+from warehouse.migrate import migrate, models_current, schema_current
 from warehouse.slice import local_now
 
 _VERSION_FILE = re.compile(r"^v(\d{6})\.duckdb$")
@@ -37,6 +41,36 @@ _cursor_versions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _memo: OrderedDict[tuple, Any] = OrderedDict()
 _memo_lock = threading.Lock()
 _MEMO_ENTRIES = 512
+# The database a writer's statements write into ("main": a full version's copy; "lN": a layer).
+_write_targets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# A version is a base and at most one layer, which each load rewrites whole with its change added: readers
+# then pay for one layer, whatever the number of loads since the base. Once the layer weighs a twentieth
+# of the base (and more than a small warehouse's layer ever does), the next load folds it into a new base.
+_MAX_LAYER_SHARE = 0.05
+_MIN_FOLD_BYTES = 16 << 20
+
+
+class FullVersionNeeded(Exception):
+    """Raised inside a layer's load when what it must do rewrites whole tables (a new year's carries, the
+    KPI mart's compaction): ``Store.publish`` then runs the load again on a full version."""
+
+
+def write_target(con: duckdb.DuckDBPyConnection) -> str:
+    """The database name a writer's statements qualify the tables they write with."""
+    return _write_targets.get(con, "main")
+
+
+def put_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Set a ``warehouse_meta`` entry from a writer (in a layer, the entry replaces the one below)."""
+    into = write_target(con)
+    if is_layer(con):
+        layers.hide(con, into, "warehouse_meta", "select ?::varchar", [key])
+    con.execute(f"insert or replace into {into}.warehouse_meta values (?, ?)", [key, value])
+
+
+def is_layer(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when ``con`` writes a layer (what rewrites whole tables must raise ``FullVersionNeeded``)."""
+    return con in _write_targets
 
 
 def per_version(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], T]) -> T:
@@ -120,27 +154,38 @@ class Store:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def publish(self, apply: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``apply`` (a load) on a writer and publish what it wrote: as a layer when the version's stack
+        takes one, else, or when ``apply`` raises ``FullVersionNeeded``, as a full version."""
+        try:
+            with self.writer(layered=True) as con:
+                return apply(con)
+        except FullVersionNeeded:
+            with self.writer() as con:
+                return apply(con)
+
     @contextmanager
-    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to a copy of the current version, published on success."""
+    def writer(self, *, layered: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to a new version, published on success: a layer over the current
+        version when ``layered`` and its stack takes one, else a copy of the current version's base
+        with its layers folded in."""
         with self.lock():
             self._remove_leftovers()
             version = self._next_version()
             target = self.versions_dir / f"v{version:06d}.duckdb"
             work = target.with_name(target.name + f".tmp-{os.getpid()}")
             current = self.current_file()
-            if current is not None and current.exists():
-                copy_file(current, work)
-            failpoint("copied")
-            con = duckdb.connect(str(work), config=self._writer_config())
-            con.execute("set enable_progress_bar = false")  # DuckDB's bar would print into --json output
+            stack = layers.chain_of(current) if current is not None and current.exists() else []
+            con = self._open_layer(work, stack) if layered and self._takes_layer(stack) else None
+            if con is None:
+                con = self._open_full(work, stack)
             try:
-                migrate(con)
                 yield con
                 failpoint("applied")
-                con.execute("insert into publish_log values (?, (select max(batch_id) from load_batches), ?)",
+                into = write_target(con)
+                con.execute(f"insert into {into}.publish_log values (?, (select max(batch_id) from load_batches), ?)",
                             [version, local_now()])
-                con.execute("checkpoint")
+                con.execute("checkpoint" if into == "main" else f"checkpoint {into}")
                 con.close()
             except BaseException:
                 con.close()
@@ -149,10 +194,59 @@ class Store:
             failpoint("closed")
             self._fsync(work)
             os.replace(work, target)
+            layers.record_chain(target, [stack[0], target] if into != "main" else [target])
             failpoint("renamed")
             self._point_to(target)
             failpoint("linked")
             self._prune()
+
+    def _takes_layer(self, stack: list[Path]) -> bool:
+        """A version takes another layer until its stack is long or heavy beside its base."""
+        if not stack:
+            return False
+        cap = get_settings().max_layer_mb
+        limit = cap * (1 << 20) if cap is not None else max(_MAX_LAYER_SHARE * stack[0].stat().st_size,
+                                                            _MIN_FOLD_BYTES)
+        return sum(f.stat().st_size for f in stack[1:]) < limit
+
+    def _open_layer(self, work: Path, stack: list[Path]) -> duckdb.DuckDBPyConnection | None:
+        """An in-memory writer over the stack's base read-only and ``work``, its new layer, writable and
+        holding the current layer's rows; None when the schema or models changed (a full version
+        migrates them)."""
+        con = duckdb.connect(config=self._writer_config())
+        con.execute("set enable_progress_bar = false")
+        try:
+            names = layers.attach(con, [stack[0], work], writable_top=True)
+            if schema_current(con, names[0]):
+                layers.start_layer(con, names[0], names[1], stack)
+                layers.create_views(con, names)
+                if models_current(con):
+                    failpoint("copied")
+                    _write_targets[con] = names[-1]
+                    return con
+        except BaseException:
+            con.close()
+            work.unlink(missing_ok=True)
+            raise
+        con.close()
+        work.unlink(missing_ok=True)
+        return None
+
+    def _open_full(self, work: Path, stack: list[Path]) -> duckdb.DuckDBPyConnection:
+        """A read-write connection to a copy of the stack's base with its layers folded in, migrated."""
+        if stack:
+            copy_file(stack[0], work)
+        failpoint("copied")
+        con = duckdb.connect(str(work), config=self._writer_config())
+        con.execute("set enable_progress_bar = false")  # DuckDB's bar would print into --json output
+        try:
+            layers.fold(con, stack[1:])
+            migrate(con)
+        except BaseException:
+            con.close()
+            work.unlink(missing_ok=True)
+            raise
+        return con
 
     def _writer_config(self) -> dict[str, str]:
         """Bound the writer's memory (it spills to disk beyond it) so a big load cannot starve the web app."""
@@ -173,10 +267,12 @@ class Store:
         self._fsync(self.path.parent)
 
     def _prune(self) -> None:
-        """Delete old versions; open readers keep their file until they let go."""
+        """Delete the files no kept version reads; open readers keep their file until they let go."""
         files = sorted(p for p in self.versions_dir.iterdir() if _VERSION_FILE.match(p.name))
-        for old in files[: -self.keep_versions]:
-            old.unlink(missing_ok=True)
+        kept = {f for head in files[-self.keep_versions:] for f in layers.chain_of(head)}
+        for old in files:
+            if old not in kept:
+                old.unlink(missing_ok=True)
 
     def _remove_leftovers(self) -> None:
         """Remove the copies of loads that died (we hold the lock, so none is running)."""
@@ -224,7 +320,9 @@ class Reader:
                 try:
                     # Each version has its own path, so DuckDB's per-path instance cache never
                     # hands back the old database; the old connection closes when unreferenced.
-                    self._con = duckdb.connect(str(file), read_only=True)
+                    stack = layers.chain_of(file)
+                    self._con = (duckdb.connect(str(file), read_only=True) if len(stack) == 1
+                                 else layers.open_stack(stack))
                 except duckdb.IOException:
                     if attempt == 2:
                         raise
