@@ -1,8 +1,8 @@
 """A published version as two files: a base and a small layer holding what the loads since it changed.
 
 A load into a big warehouse changes a few thousand rows of it, so it writes only those instead of
-copying the whole version file (``store.Store.writer``): a new layer file with the current layer's rows
-and its own. A layer holds, for each table a load writes (``LAYERED``), the rows added since the base;
+copying the whole version file (``store.Store.writer``): a copy of the current layer file (small) with
+its own change added. A layer holds, for each table a load writes (``LAYERED``), the rows added since the base;
 for the tables whose rows a load replaces (a dossier's current state, a setting), it also lists the
 keys it replaces in the base (``layer_hidden``). Its ``layer_chain`` names the base.
 
@@ -81,22 +81,16 @@ def open_stack(files: list[Path]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def start_layer(con: duckdb.DuckDBPyConnection, base: str, top: str, stack: list[Path]) -> None:
+def start_layer(con: duckdb.DuckDBPyConnection, base: str, top: str, base_file: Path) -> None:
     """Create in the empty attached database ``top`` the tables a load writes, shaped as those of ``base``
-    (the attached ``stack[0]``), holding the rows of the version's current layer (``stack[1]``, if any):
-    the new layer replaces it whole."""
+    (the attached ``base_file``): the version's first layer."""
     for table in LAYERED:
         ddl = con.execute("select sql from duckdb_tables() where database_name = ? and table_name = ?",
                           [base, table]).fetchone()[0]
         con.execute(_CREATE_TABLE.sub(lambda m: f"CREATE TABLE {top}.main.{m.group(1)}(", ddl, count=1))
     con.execute(_HIDDEN_DDL.format(db=top))
     con.execute(_CHAIN_DDL.format(db=top))
-    con.execute(f"insert into {top}.layer_chain values (0, ?)", [stack[0].name])
-    for file in stack[1:]:
-        con.execute(f"attach '{file}' as current_layer (read_only)")
-        for table in (*LAYERED, "layer_hidden"):
-            con.execute(f"insert into {top}.{table} select * from current_layer.{table}")
-        con.execute("detach current_layer")
+    con.execute(f"insert into {top}.layer_chain values (0, ?)", [base_file.name])
 
 
 def create_views(con: duckdb.DuckDBPyConnection, layers: list[str]) -> None:
@@ -134,6 +128,25 @@ def _stacked(table: str, layers: list[str]) -> str:
         hidden = " union all ".join(f"select key as {key} from {a}.layer_hidden where table_name = '{table}'"
                                     for a in above)
         parts.append(f"select * from {layer}.{table} anti join ({hidden}) using ({key})")
+    return "\nunion all\n".join(parts)
+
+
+def rows_with_keys(databases: list[str], table: str, keys: str) -> str:
+    """The rows of keyed ``table`` whose key is in the one-column table ``keys``, across ``databases`` (a
+    full version's ``main``, or a layer's base and layer): the same rows as a semi join of the view, but
+    each file's key column is scanned alone and only its matching rows are read whole, which at 10M
+    dossiers is a third of the time."""
+    key = LAYERED[table]
+    parts = []
+    for position, db in enumerate(databases):
+        rows = (f"select * from {db}.{table} where rowid in "
+                f"(select rowid from {db}.{table} semi join {keys} using ({key}))")
+        above = databases[position + 1:]
+        if above:
+            hidden = " union all ".join(f"select key as {key} from {a}.layer_hidden where table_name = '{table}'"
+                                        for a in above)
+            rows = f"select * from ({rows}) anti join ({hidden}) using ({key})"
+        parts.append(rows)
     return "\nunion all\n".join(parts)
 
 

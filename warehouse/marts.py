@@ -6,7 +6,7 @@ import duckdb
 
 from warehouse import layers
 from warehouse.sql import sql
-from warehouse.store import FullVersionNeeded, is_layer, write_target
+from warehouse.store import FullVersionNeeded, databases, is_layer, write_target
 
 
 def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> None:
@@ -30,7 +30,7 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
     # their current and their new states, each read once (a scan of the dossiers' ids, the one cost
     # that grows with the warehouse)
     con.execute("create or replace temp table old_states as "
-                "select * from fct_dossiers semi join touched using (dossier_id)")
+                f"{layers.rows_with_keys(databases(con), 'fct_dossiers', 'touched')}")
     con.execute(f"create or replace temp table new_states as {sql('marts/fct_dossiers')}", params)
     con.execute("create or replace temp view mart_source as select * from old_states")
     con.execute(f"create or replace temp table kpi_month_change as {sql('marts/kpi_month')}", {"sign": -1})

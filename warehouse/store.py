@@ -68,6 +68,12 @@ def put_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute(f"insert or replace into {into}.warehouse_meta values (?, ?)", [key, value])
 
 
+def databases(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The databases a writer's version is stored in, base first: ``main`` for a full version, the base
+    and the layer for a layer (for ``layers.rows_with_keys``)."""
+    return ["l0", _write_targets[con]] if is_layer(con) else ["main"]
+
+
 def is_layer(con: duckdb.DuckDBPyConnection) -> bool:
     """True when ``con`` writes a layer (what rewrites whole tables must raise ``FullVersionNeeded``)."""
     return con in _write_targets
@@ -202,7 +208,7 @@ class Store:
 
     def _takes_layer(self, stack: list[Path]) -> bool:
         """A version takes another layer until its stack is long or heavy beside its base."""
-        if not stack:
+        if not 1 <= len(stack) <= 2:  # nothing yet, or a stack this store no longer writes: fold it
             return False
         cap = get_settings().max_layer_mb
         limit = cap * (1 << 20) if cap is not None else max(_MAX_LAYER_SHARE * stack[0].stat().st_size,
@@ -210,15 +216,18 @@ class Store:
         return sum(f.stat().st_size for f in stack[1:]) < limit
 
     def _open_layer(self, work: Path, stack: list[Path]) -> duckdb.DuckDBPyConnection | None:
-        """An in-memory writer over the stack's base read-only and ``work``, its new layer, writable and
-        holding the current layer's rows; None when the schema or models changed (a full version
-        migrates them)."""
+        """An in-memory writer over the stack's base read-only and ``work``, its new layer (a copy of the
+        current one, if any), writable; None when the schema or models changed (a full version migrates
+        them)."""
+        if len(stack) > 1:
+            copy_file(stack[1], work)  # the current layer, which the new one extends
         con = duckdb.connect(config=self._writer_config())
         con.execute("set enable_progress_bar = false")
         try:
             names = layers.attach(con, [stack[0], work], writable_top=True)
             if schema_current(con, names[0]):
-                layers.start_layer(con, names[0], names[1], stack)
+                if len(stack) == 1:
+                    layers.start_layer(con, names[0], names[1], stack[0])
                 layers.create_views(con, names)
                 if models_current(con):
                     failpoint("copied")
