@@ -8,8 +8,10 @@ import sys
 
 import pytest
 
-from tests.support import ROOT, cli_kpi, env, etl_load, write_csv
+from tests.support import ROOT, cli_kpi, env, etl_load, run, write_csv
+from warehouse import layers
 from warehouse.failpoints import POINTS
+from warehouse.store import Store
 
 PERIOD = ("--from", "2024-03-01", "--to", "2024-03-31")
 
@@ -18,10 +20,11 @@ def rows(prefix: str, n: int, **cells) -> list[dict]:
     return [{"Mã hồ sơ": f"{prefix}-{i}", "Ngày tiếp nhận": "04/03/2024", **cells} for i in range(n)]
 
 
-def kill_load_at(point: str, db, export) -> None:
+def kill_load_at(point: str, db, export, extra_env: dict[str, str] | None = None) -> None:
     """Start a real load, wait until it reaches ``point``, and kill it without warning."""
     process = subprocess.Popen([sys.executable, "-m", "etl", "load", "--db", str(db), str(export)],
-                               cwd=ROOT, env=env() | {"IOC_FAILPOINT": point}, stderr=subprocess.PIPE,
+                               cwd=ROOT, env=env() | {"IOC_FAILPOINT": point} | (extra_env or {}),
+                               stderr=subprocess.PIPE,
                                stdout=subprocess.DEVNULL, text=True)
     try:
         for line in process.stderr:
@@ -55,3 +58,23 @@ def test_killed_load_leaves_the_last_good_state(tmp_path, point):
     assert cli_kpi(db, *PERIOD)["received_new"] == after["received_new"] + 2
     leftovers = [p.name for p in (tmp_path / "wh.duckdb.d").iterdir() if ".tmp-" in p.name]
     assert leftovers == []
+
+
+@pytest.mark.parametrize("point", ["copied", "applied", "renamed"])
+def test_a_load_killed_while_folding_the_layer_leaves_the_layered_version(tmp_path, point):
+    """The second load writes a layer over the first's base; the third, made to fold it into a new base
+    (IOC_MAX_LAYER_MB=0), is killed: base and layer are as they were, and the next load folds them."""
+    db = tmp_path / "wh.duckdb"
+    etl_load(db, write_csv(tmp_path / "a.csv", rows("A", 3)))
+    etl_load(db, write_csv(tmp_path / "b.csv", rows("B", 2)))
+    good, version = cli_kpi(db, *PERIOD), os.path.realpath(db)
+    assert good["received_new"] == 5
+
+    kill_load_at(point, db, write_csv(tmp_path / "c.csv", rows("C", 4)), {"IOC_MAX_LAYER_MB": "0"})
+
+    assert cli_kpi(db, *PERIOD) == good and os.path.realpath(db) == version
+    run("-m", "etl", "load", "--db", str(db), str(write_csv(tmp_path / "d.csv", rows("D", 1))),
+        extra_env={"IOC_MAX_LAYER_MB": "0"})
+    assert cli_kpi(db, *PERIOD)["received_new"] == 6
+    assert len(layers.chain_of(Store(db).current_file())) == 1  # folded
+    assert [p.name for p in (tmp_path / "wh.duckdb.d").iterdir() if ".tmp-" in p.name] == []

@@ -50,8 +50,8 @@ def stack(db) -> list[str]:
 
 def test_a_stack_of_layers_reads_exactly_as_the_version_it_folds_into(tmp_path):
     db = tmp_path / "wh.duckdb"
-    for files in batches(tmp_path):
-        load_files(db, files)
+    for n, files in enumerate(batches(tmp_path)):
+        load_files(db, files, meta={"note": str(n % 3)} if n else None)  # a setting replaced in the layer twice
     assert len(stack(db)) == 2  # the first load wrote the base, each later one the layer over it
     layered, figures = tables(db), cli_kpi(db, *PERIOD)
     assert figures["received_new"] == 8 and figures["resolved_late"] == 1

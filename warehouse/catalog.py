@@ -39,10 +39,14 @@ class Freshness:
 
 
 def freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
-    """The newest received timestamp in the data and when the last load finished."""
-    newest, count = con.execute("select max(received_at), count(*) from fct_dossiers").fetchone()
-    last_load = con.execute("select max(finished_at) from load_batches").fetchone()[0]
-    return Freshness(newest, last_load, count)
+    """The newest received timestamp in the data and when the last load finished (once per version: on a
+    layered version it reads every dossier)."""
+    def read() -> Freshness:
+        newest, count = con.execute("select max(received_at), count(*) from fct_dossiers").fetchone()
+        last_load = con.execute("select max(finished_at) from load_batches").fetchone()[0]
+        return Freshness(newest, last_load, count)
+
+    return per_version(con, ("freshness",), read)
 
 
 def is_simulated(con: duckdb.DuckDBPyConnection) -> bool:

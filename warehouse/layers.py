@@ -4,7 +4,9 @@ A load into a big warehouse changes a few thousand rows of it, so it writes only
 copying the whole version file (``store.Store.writer``): a copy of the current layer file (small) with
 its own change added. A layer holds, for each table a load writes (``LAYERED``), the rows added since the base;
 for the tables whose rows a load replaces (a dossier's current state, a setting), it also lists the
-keys it replaces in the base (``layer_hidden``). Its ``layer_chain`` names the base.
+base's rows it replaces, by their row ids in the base file (``layer_hidden``): the base never changes,
+so neither do its row ids, and hiding rows by an integer costs readers a third of hiding them by the
+dossier id. Its ``layer_chain`` names the base.
 
 Whoever reads a version opens every file of its chain read-only in an in-memory DuckDB and gets, under
 each table's own name, a view: the union of the layers' rows without the ones a higher layer replaced.
@@ -27,7 +29,7 @@ LAYERED: dict[str, str | None] = {
     "mart_kpi_month": None, "mart_kpi_carry": None,
     "fct_dossiers": "dossier_id", "warehouse_meta": "key",
 }
-_HIDDEN_DDL = "create table {db}.layer_hidden (table_name varchar not null, key varchar not null)"
+_HIDDEN_DDL = "create table {db}.layer_hidden (table_name varchar not null, row_id bigint not null)"
 _CHAIN_DDL = "create table {db}.layer_chain (position integer not null, file_name varchar not null)"
 _CREATE_TABLE = re.compile(r"^CREATE TABLE (\w+)\(", re.IGNORECASE)
 
@@ -117,52 +119,52 @@ def create_views(con: duckdb.DuckDBPyConnection, layers: list[str]) -> None:
 
 
 def _stacked(table: str, layers: list[str]) -> str:
-    """The rows of ``table`` in every layer, less those whose key a higher layer replaced."""
-    key = LAYERED[table]
-    parts = []
-    for position, layer in enumerate(layers):
-        above = layers[position + 1:]
-        if key is None or not above:
-            parts.append(f"select * from {layer}.{table}")
-            continue
-        hidden = " union all ".join(f"select key as {key} from {a}.layer_hidden where table_name = '{table}'"
-                                    for a in above)
-        parts.append(f"select * from {layer}.{table} anti join ({hidden}) using ({key})")
-    return "\nunion all\n".join(parts)
+    """The rows of ``table`` in the base and its layer, less the base's rows the layer replaced."""
+    if len(layers) == 1:
+        return f"select * from {layers[0]}.{table}"
+    base, layer = layers
+    if LAYERED[table] is None:
+        return f"select * from {base}.{table}\nunion all\nselect * from {layer}.{table}"
+    return (f"select * from {base}.{table} where rowid not in ({_hidden(layer, table)})\n"
+            f"union all\nselect * from {layer}.{table}")
 
 
-def rows_with_keys(databases: list[str], table: str, keys: str) -> str:
-    """The rows of keyed ``table`` whose key is in the one-column table ``keys``, across ``databases`` (a
-    full version's ``main``, or a layer's base and layer): the same rows as a semi join of the view, but
-    each file's key column is scanned alone and only its matching rows are read whole, which at 10M
-    dossiers is a third of the time."""
-    key = LAYERED[table]
-    parts = []
-    for position, db in enumerate(databases):
-        rows = (f"select * from {db}.{table} where rowid in "
-                f"(select rowid from {db}.{table} semi join {keys} using ({key}))")
-        above = databases[position + 1:]
-        if above:
-            hidden = " union all ".join(f"select key as {key} from {a}.layer_hidden where table_name = '{table}'"
-                                        for a in above)
-            rows = f"select * from ({rows}) anti join ({hidden}) using ({key})"
-        parts.append(rows)
-    return "\nunion all\n".join(parts)
+def _hidden(layer: str, table: str) -> str:
+    """The row ids of the base's rows of ``table`` that ``layer`` replaces."""
+    return f"select row_id from {layer}.layer_hidden where table_name = '{table}'"
 
 
-def hide(con: duckdb.DuckDBPyConnection, top: str, table: str, keys_query: str, params=None) -> None:
-    """Record that layer ``top`` replaces the rows of ``table`` whose key ``keys_query`` selects."""
-    con.execute(f"insert into {top}.layer_hidden select '{table}', k::varchar from ({keys_query}) as t(k)", params)
+def base_rows_with_keys(databases: list[str], table: str, keys: str) -> str:
+    """The row ids of the base's rows of keyed ``table`` still visible whose key is in the one-column table
+    ``keys`` (``databases``: a full version's ``main``, or a layer's base and layer). Only the key column
+    is scanned."""
+    key, base = LAYERED[table], databases[0]
+    rows = f"select rowid as row_id from {base}.{table} semi join {keys} using ({key})"
+    return rows if len(databases) == 1 else f"{rows} where rowid not in ({_hidden(databases[1], table)})"
 
 
-def fold(con: duckdb.DuckDBPyConnection, layers: list[Path]) -> None:
-    """Apply ``layers``, in order, to the base ``con`` has open read-write: what a full publish does first,
-    so the stack becomes one file again."""
-    for file in layers:
+def rows_by_id(databases: list[str], table: str, base_rows: str, keys: str) -> str:
+    """The rows of keyed ``table`` whose key is in ``keys``, given ``base_rows`` (what ``base_rows_with_keys``
+    selected): the base's read by row id, so only those are read whole, and the layer's."""
+    rows = f"select * from {databases[0]}.{table} where rowid in (select row_id from {base_rows})"
+    if len(databases) == 1:
+        return rows
+    return f"{rows}\nunion all\nselect * from {databases[1]}.{table} semi join {keys} using ({LAYERED[table]})"
+
+
+def hide(con: duckdb.DuckDBPyConnection, top: str, table: str, rows_query: str, params=None) -> None:
+    """Record that layer ``top`` replaces the base's rows of ``table`` whose row ids ``rows_query`` selects."""
+    con.execute(f"insert into {top}.layer_hidden select '{table}', r from ({rows_query}) as t(r)", params)
+
+
+def fold(con: duckdb.DuckDBPyConnection, layer: list[Path]) -> None:
+    """Apply the ``layer`` (none or one file) to the copy of its base that ``con`` has open read-write: what
+    a full publish does first, so the version becomes one file again. The copy's row ids are the base's."""
+    for file in layer:
         con.execute(f"attach '{file}' as folding (read_only)")
         for table, key in LAYERED.items():
             if key is not None:
-                con.execute(f"delete from {table} where {key} in "
-                            "(select key from folding.layer_hidden where table_name = ?)", [table])
+                con.execute(f"delete from {table} where rowid in ({_hidden('folding', table)})")
+        for table in LAYERED:
             con.execute(f"insert into {table} select * from folding.{table}")
         con.execute("detach folding")

@@ -29,15 +29,20 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
                 "select distinct dossier_id from dossier_rows where batch_id >= $since_batch", params)
     # their current and their new states, each read once (a scan of the dossiers' ids, the one cost
     # that grows with the warehouse)
+    stored = databases(con)
+    con.execute("create or replace temp table base_rows as "
+                f"{layers.base_rows_with_keys(stored, 'fct_dossiers', 'touched')}")
     con.execute("create or replace temp table old_states as "
-                f"{layers.rows_with_keys(databases(con), 'fct_dossiers', 'touched')}")
+                f"{layers.rows_by_id(stored, 'fct_dossiers', 'base_rows', 'touched')}")
     con.execute(f"create or replace temp table new_states as {sql('marts/fct_dossiers')}", params)
     con.execute("create or replace temp view mart_source as select * from old_states")
     con.execute(f"create or replace temp table kpi_month_change as {sql('marts/kpi_month')}", {"sign": -1})
     into = write_target(con)
-    con.execute(f"delete from {into}.fct_dossiers where dossier_id in (select dossier_id from touched)")
-    if is_layer(con):  # in the layer, as above; in the base, by the keys the layer replaces
-        layers.hide(con, into, "fct_dossiers", "select dossier_id from touched")
+    if is_layer(con):  # their rows in the layer go; the layer hides theirs in the base
+        con.execute(f"delete from {into}.fct_dossiers where dossier_id in (select dossier_id from touched)")
+        layers.hide(con, into, "fct_dossiers", "select row_id from base_rows")
+    else:
+        con.execute("delete from fct_dossiers where rowid in (select row_id from base_rows)")
     con.execute(f"insert into {into}.fct_dossiers by name select * from new_states")
     con.execute("create or replace temp view mart_source as select * from new_states")
     con.execute(f"insert into kpi_month_change {sql('marts/kpi_month')}", {"sign": 1})
@@ -53,7 +58,7 @@ def rebuild_dossiers(con: duckdb.DuckDBPyConnection, *, since_batch: int) -> Non
         con.execute(f"insert into {into}.mart_kpi_carry by name {sql('marts/kpi_carry')}")
     compact_if_grown(con)
     con.execute("drop view mart_source")
-    con.execute("drop table touched")  # the states and the change stay for the layer's checks (LAYER_CHECKS)
+    con.execute("drop table touched")  # the rows, states and change stay for the layer's checks (LAYER_CHECKS)
 
 
 _YEAR_SPAN = "select date_trunc('year', min(month)), date_trunc('year', max(month)) from mart_kpi_month"
@@ -127,11 +132,12 @@ DATA_CHECKS: dict[str, str] = {
 # The same checks where a load writes a layer (warehouse/layers.py), on what the layer holds: every version
 # below it passed them when it was published, so they hold on the whole stack when they hold on the change.
 LAYER_CHECKS: dict[str, str] = {
-    # a dossier of the layer has one row in it, and hides its rows below
+    # a dossier of the layer has one row in it, and the layer hides its rows in the base (base_rows, the
+    # temp table of rebuild_dossiers)
     "dossier id unique in fct_dossiers":
         "select (select count(*) - count(distinct dossier_id) from {layer}.fct_dossiers) + "
-        "(select count(*) from {layer}.fct_dossiers anti join (select key as dossier_id from {layer}.layer_hidden "
-        "where table_name = 'fct_dossiers') as h using (dossier_id))",
+        "(select count(*) from base_rows where row_id not in "
+        "(select row_id from {layer}.layer_hidden where table_name = 'fct_dossiers'))",
     # the load's change to the mart adds up to the dossiers it adds less the states it replaces (the temp
     # tables of rebuild_dossiers)
     "the KPI mart adds up to the dossiers":

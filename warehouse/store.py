@@ -3,10 +3,10 @@
 DuckDB allows one writer or many readers on a file, never both. So the path the
 product is given (``data/warehouse.duckdb``) is a symbolic link to an immutable
 version file ``<path>.d/vNNNNNN.duckdb``. A load (the single writer, serialised
-by a lock file) writes a new file and swaps the link atomically: usually a small
-layer holding only what it changed, over the files of the version before
+by a lock file) writes a new file and swaps the link atomically: usually the
+version's small layer over its base, copied with the load's change added
 (``warehouse/layers.py``); now and then, or when the schema or models change, a
-full copy into which the layers are folded. Readers open the version the link
+copy of the base into which the layer is folded. Readers open the version the link
 points to and reopen when it changes; a reader never waits and never sees a
 half-applied batch, and a load that fails or is killed leaves the last good
 version as is.
@@ -64,13 +64,15 @@ def put_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     """Set a ``warehouse_meta`` entry from a writer (in a layer, the entry replaces the one below)."""
     into = write_target(con)
     if is_layer(con):
-        layers.hide(con, into, "warehouse_meta", "select ?::varchar", [key])
+        keys = "(select ?::varchar as key) as k"
+        layers.hide(con, into, "warehouse_meta", layers.base_rows_with_keys(databases(con), "warehouse_meta", keys),
+                    [key])
     con.execute(f"insert or replace into {into}.warehouse_meta values (?, ?)", [key, value])
 
 
 def databases(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The databases a writer's version is stored in, base first: ``main`` for a full version, the base
-    and the layer for a layer (for ``layers.rows_with_keys``)."""
+    and the layer for a layer (for ``layers.base_rows_with_keys``)."""
     return ["l0", _write_targets[con]] if is_layer(con) else ["main"]
 
 
@@ -172,9 +174,9 @@ class Store:
 
     @contextmanager
     def writer(self, *, layered: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to a new version, published on success: a layer over the current
-        version when ``layered`` and its stack takes one, else a copy of the current version's base
-        with its layers folded in."""
+        """A read-write connection to a new version, published on success: the current version's layer
+        rewritten when ``layered`` and the layer is still light, else a copy of the current version's
+        base with its layer folded in."""
         with self.lock():
             self._remove_leftovers()
             version = self._next_version()
@@ -207,7 +209,7 @@ class Store:
             self._prune()
 
     def _takes_layer(self, stack: list[Path]) -> bool:
-        """A version takes another layer until its stack is long or heavy beside its base."""
+        """A load may rewrite the version's layer until the layer is heavy beside its base."""
         if not 1 <= len(stack) <= 2:  # nothing yet, or a stack this store no longer writes: fold it
             return False
         cap = get_settings().max_layer_mb
