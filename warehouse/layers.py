@@ -6,12 +6,12 @@ its own change added. A layer holds, for each table a load writes (``LAYERED``),
 for the tables whose rows a load replaces (a dossier's current state, a setting), it also lists the
 base's rows it replaces, by their row ids in the base file (``layer_hidden``): the base never changes,
 so neither do its row ids, and hiding rows by an integer costs readers a third of hiding them by the
-dossier id. Its ``layer_chain`` names the base.
+dossier id. Its ``layer_base`` names the base.
 
-Whoever reads a version opens every file of its chain read-only in an in-memory DuckDB and gets, under
-each table's own name, a view: the union of the layers' rows without the ones a higher layer replaced.
-Every query, the staging views included, reads those names, so it answers on a stack exactly as on
-the one file a full publish would have written. A full publish folds the stack back into one base.
+Whoever reads a version opens both files read-only in an in-memory DuckDB and gets, under each table's
+own name, a view: the layer's rows and the base's it did not replace. Every query, the staging views
+included, reads those names, so it answers on a layered version exactly as on the one file a full
+publish would have written. A full publish folds the layer into a copy of the base.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ LAYERED: dict[str, str | None] = {
     "fct_dossiers": "dossier_id", "warehouse_meta": "key",
 }
 _HIDDEN_DDL = "create table {db}.layer_hidden (table_name varchar not null, row_id bigint not null)"
-_CHAIN_DDL = "create table {db}.layer_chain (position integer not null, file_name varchar not null)"
+_BASE_DDL = "create table {db}.layer_base (file_name varchar not null)"
 _CREATE_TABLE = re.compile(r"^CREATE TABLE (\w+)\(", re.IGNORECASE)
 
 
@@ -38,7 +38,8 @@ _chains: dict[tuple[str, int], list[Path]] = {}  # a published file never change
 
 
 def chain_of(head: Path) -> list[Path]:
-    """The files of the version whose newest file is ``head``, base first (a base alone is its own chain)."""
+    """The files of the version whose newest file is ``head``: ``[base, head]`` for a layer, ``[head]``
+    for a base."""
     key = (str(head), os.stat(head).st_ino)
     if key not in _chains:
         if len(_chains) > 64:
@@ -55,12 +56,12 @@ def record_chain(head: Path, files: list[Path]) -> None:
 def _read_chain(head: Path) -> list[Path]:
     con = duckdb.connect(str(head), read_only=True)
     try:
-        if not con.execute("select count(*) from duckdb_tables() where table_name = 'layer_chain'").fetchone()[0]:
+        if not con.execute("select count(*) from duckdb_tables() where table_name = 'layer_base'").fetchone()[0]:
             return [head]
-        names = [r[0] for r in con.execute("select file_name from layer_chain order by position").fetchall()]
+        base = con.execute("select file_name from layer_base").fetchone()[0]
     finally:
         con.close()
-    return [head.with_name(name) for name in names] + [head]
+    return [head.with_name(base), head]
 
 
 def attach(con: duckdb.DuckDBPyConnection, files: list[Path], *, writable_top: bool = False) -> list[str]:
@@ -76,8 +77,8 @@ def attach(con: duckdb.DuckDBPyConnection, files: list[Path], *, writable_top: b
 
 
 def open_stack(files: list[Path]) -> duckdb.DuckDBPyConnection:
-    """A read-only view of a version of several files: an in-memory DuckDB with every file attached and
-    every table and view of the base under its own name."""
+    """A read-only view of a layered version (``[base, layer]``): an in-memory DuckDB with both files
+    attached and every table and view of the base under its own name."""
     con = duckdb.connect()
     create_views(con, attach(con, files))
     return con
@@ -91,8 +92,8 @@ def start_layer(con: duckdb.DuckDBPyConnection, base: str, top: str, base_file: 
                           [base, table]).fetchone()[0]
         con.execute(_CREATE_TABLE.sub(lambda m: f"CREATE TABLE {top}.main.{m.group(1)}(", ddl, count=1))
     con.execute(_HIDDEN_DDL.format(db=top))
-    con.execute(_CHAIN_DDL.format(db=top))
-    con.execute(f"insert into {top}.layer_chain values (0, ?)", [base_file.name])
+    con.execute(_BASE_DDL.format(db=top))
+    con.execute(f"insert into {top}.layer_base values (?)", [base_file.name])
 
 
 def create_views(con: duckdb.DuckDBPyConnection, layers: list[str]) -> None:

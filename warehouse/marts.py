@@ -130,7 +130,7 @@ DATA_CHECKS: dict[str, str] = {
 
 
 # The same checks where a load writes a layer (warehouse/layers.py), on what the layer holds: every version
-# below it passed them when it was published, so they hold on the whole stack when they hold on the change.
+# below it passed them when it was published, so they hold on base and layer when they hold on the change.
 LAYER_CHECKS: dict[str, str] = {
     # a dossier of the layer has one row in it, and the layer hides its rows in the base (base_rows, the
     # temp table of rebuild_dossiers)

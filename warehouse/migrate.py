@@ -93,9 +93,11 @@ _MARTS = "marts/fct_dossiers"  # the key of the marts' digest in model_hashes
 
 
 def _marts_digest(con: duckdb.DuckDBPyConnection) -> str:
-    units = con.execute("select value from warehouse_meta where key = 'reference_digest'").fetchone()
+    """The marts' models and the reference edition their units are read in."""
+    from warehouse import reference
+
     models = sql(_MARTS) + sql("marts/kpi_month") + sql("marts/kpi_carry") + sql(VIEWS[0])
-    return hashlib.sha256((models + (units[0] if units else "")).encode()).hexdigest()
+    return hashlib.sha256((models + (reference.stored_digest(con) or "")).encode()).hexdigest()
 
 
 def _views_digest() -> str:

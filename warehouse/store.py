@@ -41,8 +41,9 @@ _cursor_versions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _memo: OrderedDict[tuple, Any] = OrderedDict()
 _memo_lock = threading.Lock()
 _MEMO_ENTRIES = 512
-# The database a writer's statements write into ("main": a full version's copy; "lN": a layer).
-_write_targets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The databases a layer's writer stores its version in, base first and the layer it writes last (a
+# full version's writer is absent: it writes ``main``, its copy).
+_layer_databases: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # A version is a base and at most one layer, which each load rewrites whole with its change added: readers
 # then pay for one layer, whatever the number of loads since the base. Once the layer weighs a twentieth
 # of the base (and more than a small warehouse's layer ever does), the next load folds it into a new base.
@@ -51,13 +52,13 @@ _MIN_FOLD_BYTES = 16 << 20
 
 
 class FullVersionNeeded(Exception):
-    """Raised inside a layer's load when what it must do rewrites whole tables (a new year's carries, the
-    KPI mart's compaction): ``Store.publish`` then runs the load again on a full version."""
+    """Raised inside a layer's load when what it must do rewrites whole tables (every dossier, a new
+    year's carries): ``Store.publish`` then runs the load again on a full version."""
 
 
 def write_target(con: duckdb.DuckDBPyConnection) -> str:
     """The database name a writer's statements qualify the tables they write with."""
-    return _write_targets.get(con, "main")
+    return databases(con)[-1]
 
 
 def put_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
@@ -73,12 +74,12 @@ def put_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 def databases(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The databases a writer's version is stored in, base first: ``main`` for a full version, the base
     and the layer for a layer (for ``layers.base_rows_with_keys``)."""
-    return ["l0", _write_targets[con]] if is_layer(con) else ["main"]
+    return _layer_databases.get(con, ["main"])
 
 
 def is_layer(con: duckdb.DuckDBPyConnection) -> bool:
     """True when ``con`` writes a layer (what rewrites whole tables must raise ``FullVersionNeeded``)."""
-    return con in _write_targets
+    return con in _layer_databases
 
 
 def per_version(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], T]) -> T:
@@ -131,6 +132,12 @@ def copy_file(source: Path, target: Path) -> None:
             shutil.copyfileobj(src, dst, 1 << 24)
 
 
+def _discard(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    """Close a writer's connection and delete the file it was writing (nothing of it is published)."""
+    con.close()
+    work.unlink(missing_ok=True)
+
+
 class Store:
     """Versioned DuckDB files behind one stable path."""
 
@@ -163,8 +170,8 @@ class Store:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def publish(self, apply: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """Run ``apply`` (a load) on a writer and publish what it wrote: as a layer when the version's stack
-        takes one, else, or when ``apply`` raises ``FullVersionNeeded``, as a full version."""
+        """Run ``apply`` (a load) on a writer and publish what it wrote: as the version's layer while that is
+        light, else, or when ``apply`` raises ``FullVersionNeeded``, as a full version."""
         try:
             with self.writer(layered=True) as con:
                 return apply(con)
@@ -196,8 +203,7 @@ class Store:
                 con.execute("checkpoint" if into == "main" else f"checkpoint {into}")
                 con.close()
             except BaseException:
-                con.close()
-                work.unlink(missing_ok=True)
+                _discard(con, work)
                 raise
             failpoint("closed")
             self._fsync(work)
@@ -210,7 +216,7 @@ class Store:
 
     def _takes_layer(self, stack: list[Path]) -> bool:
         """A load may rewrite the version's layer until the layer is heavy beside its base."""
-        if not 1 <= len(stack) <= 2:  # nothing yet, or a stack this store no longer writes: fold it
+        if not stack:
             return False
         cap = get_settings().max_layer_mb
         limit = cap * (1 << 20) if cap is not None else max(_MAX_LAYER_SHARE * stack[0].stat().st_size,
@@ -233,18 +239,16 @@ class Store:
                 layers.create_views(con, names)
                 if models_current(con):
                     failpoint("copied")
-                    _write_targets[con] = names[-1]
+                    _layer_databases[con] = names
                     return con
         except BaseException:
-            con.close()
-            work.unlink(missing_ok=True)
+            _discard(con, work)
             raise
-        con.close()
-        work.unlink(missing_ok=True)
+        _discard(con, work)
         return None
 
     def _open_full(self, work: Path, stack: list[Path]) -> duckdb.DuckDBPyConnection:
-        """A read-write connection to a copy of the stack's base with its layers folded in, migrated."""
+        """A read-write connection to a copy of the version's base with its layer folded in, migrated."""
         if stack:
             copy_file(stack[0], work)
         failpoint("copied")
@@ -254,8 +258,7 @@ class Store:
             layers.fold(con, stack[1:])
             migrate(con)
         except BaseException:
-            con.close()
-            work.unlink(missing_ok=True)
+            _discard(con, work)
             raise
         return con
 
