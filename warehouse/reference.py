@@ -108,7 +108,7 @@ def load(reference_dir: Path, province: str, assignment_file: Path | None = None
         manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ReferenceError(f"{manifest_path}: cannot be read ({exc})") from exc
-    entries = sorted(manifest.get("lists", []), key=lambda e: e.get("valid_from") or date.min)
+    entries = _list_entries(manifest)
     if not entries:
         raise ReferenceError(f"{manifest_path}: no [[lists]]")
     lists = []
@@ -132,10 +132,14 @@ def load(reference_dir: Path, province: str, assignment_file: Path | None = None
     return Reference(lists, units, changes, assignment, _digest(province, sources), province, sources)
 
 
+def _list_entries(manifest: dict) -> list[dict]:
+    """The manifest's ``[[lists]]``, oldest first."""
+    return sorted(manifest.get("lists", []), key=lambda e: e.get("valid_from") or date.min)
+
+
 def _sources(reference_dir: Path, manifest: dict, assignment_file: Path | None) -> list[Path]:
     """The files an edition of the reference data is read from, in the order its digest reads them."""
-    entries = sorted(manifest.get("lists", []), key=lambda e: e.get("valid_from") or date.min)
-    return ([reference_dir / "units.toml"] + [reference_dir / e["file"] for e in entries]
+    return ([reference_dir / "units.toml"] + [reference_dir / e["file"] for e in _list_entries(manifest)]
             + [reference_dir / c["file"] for c in manifest.get("conversions", [])]
             + ([assignment_file] if assignment_file is not None else []))
 
