@@ -151,6 +151,27 @@ def test_periods_ending_today_on_a_month_end(warehouse, now):
             assert reference  # a slice with dossiers, not two empty answers
 
 
+def test_today_counts_past_due_at_the_instant_not_at_the_day_end(warehouse):
+    """A period ending today: a dossier open and due later today is not yet past due, one due at midnight
+    is. The mart's total by the day's end counts both, less the open ones due between now and the end."""
+    con, _ = warehouse
+    days = con.execute(
+        "select cast(due_at as date) from fct_dossiers where end_date is null and due_at::time = '23:59:59' "
+        "and cast(due_at as date) > received_date group by 1 order by count(*) desc limit 3").fetchall()
+    assert days, "the generated warehouse has open dossiers due on a day's last second"
+    for (day,) in days:
+        now = datetime.combine(day, datetime.min.time()) + timedelta(hours=12)
+        for start in (day.replace(day=1), date(day.year, 1, 1)):
+            chosen = [(start, day)]
+            s = Slice(start, day)
+            for group_by in ("none", "unit_child", "field"):
+                reference = kpi.query_kpis(con, chosen, s, scope=ALL, group_by=group_by, now=now, from_marts=False)
+                assert kpi.query_kpis(con, chosen, s, scope=ALL, group_by=group_by, now=now) == reference
+        at_day_end = kpi.query_kpis(con, chosen, s, scope=ALL, now=now + timedelta(hours=12), from_marts=False)
+        at_noon = kpi.query_kpis(con, chosen, s, scope=ALL, now=now, from_marts=False)
+        assert at_noon[0]["pending_overdue"] < at_day_end[0]["pending_overdue"]  # the instant matters
+
+
 def test_a_past_mid_month_end_counts_the_open_dossiers_that_fell_past_due_in_its_month(warehouse):
     """pending_overdue at the end of a past day inside a month is a running total: the mart's months up to
     that month, plus the month's days from the dossiers. Those days hold a dossier still open that was

@@ -39,8 +39,9 @@ def window_start(cut: date) -> date:
 
 
 def live_overdue(period_to: date, as_of: datetime) -> bool:
-    """Whether pending_overdue needs the dossiers open at T: at the end of a day it is a running total of
-    dated events like the other counts; only an as-of instant inside the day (now) needs the dossiers."""
+    """Whether pending_overdue needs a correction from the dossiers: at the end of a day it is a running
+    total of dated events like the other counts; at an as-of instant inside the day (now) it is that
+    total less the open dossiers due between the instant and the day's end."""
     return as_of != datetime.combine(period_to, _END_OF_DAY)
 
 
@@ -82,9 +83,12 @@ def parameters(periods: Sequence[tuple[date, date]], as_of: Sequence[datetime]) 
     windows += [(w, end) for w, (_, end) in zip(hi, periods) if w <= end]  # each within one month
     live_from = [end + timedelta(days=1) for (_, end), is_live in zip(periods, live) if is_live]
     reads = [w for w, _ in windows] + live_from  # the earliest end day a dossier read can have
+    live_instants = [instant for instant, is_live in zip(as_of, live) if is_live]
+    live_day_ends = [datetime.combine(end, _END_OF_DAY) for (_, end), is_live in zip(periods, live) if is_live]
     return {
         "lo_window": lo, "hi_window": hi, "max_window": max(lo + hi), "history_to": min(lo), "live_overdue": live,
-        "any_live": bool(live_from), "live_from": min(live_from, default=date.max),
+        "any_live": bool(live_from),
+        "live_due_from": min(live_instants, default=datetime.max), "live_due_to": max(live_day_ends, default=datetime.min),
         **window_ranges(windows),
         "scan_recent": bool(reads), "recent_from": min(reads, default=date.max),
     }

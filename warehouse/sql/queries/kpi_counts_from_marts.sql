@@ -3,8 +3,9 @@
 -- day before its start (F - 1). The running total by a cut day is the mart's whole months before the
 -- cut's window plus the dossiers' own events in the window (the cut's month up to the cut, empty when
 -- the cut ends a month: warehouse/kpi_plan.py plans it). pending_overdue at the end of T is such a
--- running total too (received and past due, minus those also ended); only at an as-of instant inside
--- a day (now, for a period ending today) is it counted from the dossiers open at T.
+-- running total too (received and past due, minus those also ended); at an as-of instant inside a day
+-- (now, for a period ending today) it is that total less the dossiers open at T that are past due by
+-- the end of T but not yet at the instant (due between now and the day's end: a few, not every open one).
 -- The equivalence test (tests/test_mart_equivalence.py) holds the two paths to the same figures.
 --
 -- Parameters: those of queries/kpi.sql, and
@@ -15,8 +16,10 @@
 --   $max_window             : date       the latest of them (no later month is read)
 --   $history_to             : date       the earliest of them (months before the carry year before it
 --                                        are read as that carry)
---   $live_overdue           : boolean[]  per period: pending_overdue from the dossiers open at T
---   $any_live, $live_from   : whether any period is, and the earliest T + 1 of those that are
+--   $live_overdue           : boolean[]  per period: whether its as-of instant is inside day T (now)
+--   $any_live               : whether any period's is
+--   $live_due_from, $live_due_to : timestamp the earliest such instant and the latest end of such a T:
+--                                        the due times of a dossier past due by T's end, not at the instant
 --   $window_from_N, $window_to_N, $due_from_N, $due_to_N (N = 1..4): the windows' days as four ranges,
 --                                        and the due times a dossier falling past due in each can have
 --   $scan_recent, $recent_from : whether any dossier is read, and the earliest day of an event read
@@ -57,8 +60,8 @@ mart_cells as (
     )
 ),
 
--- the dossiers that may have an event (received, ended, past due) in a cut's window, or are open at a
--- live period's end: only those, not every dossier between the earliest window and the latest (a
+-- the dossiers that may have an event (received, ended, past due) in a cut's window, or fall past due
+-- between a live period's instant and the end of its day: only those, not every dossier between the earliest window and the latest (a
 -- comparison with the same period last year has windows a year apart). The windows come as at most four
 -- ranges of days ($window_from_N..$window_to_N; kpi_plan merges more into four), each tested on the stored
 -- columns alone so the scan compares values and computes nothing: a dossier falls past due in a range
@@ -70,8 +73,8 @@ window_dossiers as (
     from fct_dossiers
     where $scan_recent
       and received_date <= $max_to
-      and (end_date is null or end_date >= $recent_from)  -- implied by the rest, in the shape scans skip data by
-      and (($any_live and (end_date is null or end_date >= $live_from))
+      and (end_date is null or end_date >= $recent_from)  -- true of every dossier needed, in the shape scans skip data by
+      and (($any_live and due_at between $live_due_from and $live_due_to)
            or received_date between $window_from_1 and $window_to_1 or end_date between $window_from_1 and $window_to_1
            or due_at between $due_from_1 and $due_to_1
            or received_date between $window_from_2 and $window_to_2 or end_date between $window_from_2 and $window_to_2
@@ -194,16 +197,16 @@ flows as (
     group by period_idx, group_key
 ),
 
--- KPI.md's pending_overdue at an as-of instant inside a day (now): the dossiers received by T, not ended
--- by T, and due before the instant
-live_overdue as (
-    select p.period_idx, r.group_key, count(*) as pending_overdue
+-- KPI.md's pending_overdue at an as-of instant inside day T (now) is overdue_by_day_end less the dossiers
+-- received by T, not ended by T and past due by T's end, that are due at or after the instant
+not_yet_overdue as (
+    select p.period_idx, r.group_key, count(*) as not_yet_overdue
     from periods as p
     join recent as r
       on p.live_overdue
-     and r.received_date <= p.period_to
+     and r.overdue_day <= p.period_to
      and (r.end_date is null or r.end_date > p.period_to)
-     and r.due_at < p.as_of
+     and r.due_at >= p.as_of
     group by all
 ),
 
@@ -217,16 +220,14 @@ counted as (
         f.received_online,
         f.resolved_total, f.resolved_early, f.resolved_on_time, f.resolved_late,
         f.pending_total,
-        case when p.live_overdue then coalesce(o.pending_overdue, 0)
-             else f.overdue_by_day_end end                                as pending_overdue,
+        f.overdue_by_day_end - coalesce(o.not_yet_overdue, 0)              as pending_overdue,
         f.full_online_base, f.full_online_count, f.fee_base, f.cashless_count, f.online_payment_count,
         f.digitised_count, f.rated_total, f.rated_satisfied, f.rated_dissatisfied,
         f.very_satisfied, f.satisfied, f.dissatisfied, f.not_rated,
         coalesce(f.estimated_dossiers, 0)                                   as estimated_dossiers,
         f.fee_amount, f.cashless_amount
     from flows as f
-    join periods as p using (period_idx)
-    left join live_overdue as o using (period_idx, group_key)
+    left join not_yet_overdue as o using (period_idx, group_key)
     where f.received_total > 0   -- a group is there when a dossier counts in it, as in the dossiers' path
 )
 
