@@ -207,3 +207,14 @@ def test_the_windows_days_are_covered_by_four_ranges_however_many_there_are():
     empty = window_ranges([(date(2026, 10, 1), date(2026, 10, 30))])
     assert empty["window_from_2"] > empty["window_to_2"] and empty["due_from_2"] > empty["due_to_2"]
     assert empty["due_from_1"] == datetime(2026, 9, 30) and empty["due_to_1"].date() == date(2026, 10, 31)
+
+
+def test_a_cut_reads_the_fewer_days_of_its_month():
+    """kpi_plan.cut: a month's last day reads no day; a day early in a month adds its days up to it to the
+    months before; a day late in a month takes the days after it from the months through it."""
+    from warehouse.kpi_plan import Cut, cut
+
+    assert cut(date(2026, 10, 31)) == Cut(date(2026, 11, 1), date(2026, 11, 1), date(2026, 10, 31), 1)
+    assert cut(date(2026, 10, 5)) == Cut(date(2026, 10, 1), date(2026, 10, 1), date(2026, 10, 5), 1)
+    assert cut(date(2026, 10, 30)) == Cut(date(2026, 11, 1), date(2026, 10, 31), date(2026, 10, 31), -1)
+    assert cut(date(2024, 2, 15)).sign == -1 and cut(date(2024, 2, 14)).sign == 1  # 14 days after, 15 up to it

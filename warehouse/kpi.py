@@ -103,7 +103,8 @@ def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, dat
         return fetch_rows(con, "queries/kpi", params)
     plan = kpi_plan.parameters(periods, params["as_of"]) | {"grain": grain}
     try:
-        return fetch_rows(con, "queries/kpi_from_marts", {k: v for k, v in params.items() if k != "min_from"} | plan)
+        return fetch_rows(con, "queries/kpi_from_marts",
+                          {k: v for k, v in params.items() if k not in ("min_from", "max_to")} | plan)
     except duckdb.CatalogException:  # a warehouse written before the mart, not yet loaded again
         return fetch_rows(con, "queries/kpi", params)
 

@@ -2,15 +2,19 @@
 
 ``queries/kpi_counts_from_marts.sql`` adds each count up as a running total by the period's end
 day minus one by the day before its start. A running total by a cut day is the mart's whole months
-before the cut's *window* plus the dossiers' own events in the window: the cut's month up to the
-cut, or nothing when the cut is a month's last day (a month, a quarter, a year: the common case).
-The plan is made here, in Python, so the SQL gets constant bounds its scans can skip data with.
+up to a month boundary plus or minus the dossiers' own events in the cut's *window*, the days between
+the cut and that boundary: the mart's months before the cut's month plus its days up to the cut, or
+the months through the cut's month minus its days after the cut, whichever reads fewer days (the
+data's last day is often late in a month); nothing when the cut is a month's last day (a month, a
+quarter, a year: the common case). The plan is made here, in Python, so the SQL gets constant bounds
+its scans can skip data with.
 """
 from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from warehouse.slice import Slice
 
@@ -30,12 +34,27 @@ def grain(s: Slice, group_by: str) -> str | None:
     return dimensions.pop() if dimensions else "unit"
 
 
-def window_start(cut: date) -> date:
-    """The first day of ``cut``'s window: the running total by ``cut`` takes the mart's months before
-    it and the dossiers' events from it to ``cut`` (none when ``cut`` ends its month)."""
-    if cut.day == calendar.monthrange(cut.year, cut.month)[1]:
-        return cut + timedelta(days=1)
-    return cut.replace(day=1)
+class Cut(NamedTuple):
+    """How the running total by a cut day is added up: the mart's months before ``months_before``, plus
+    ``sign`` times the dossiers' events on the days ``days_from``..``days_to`` (none when from > to)."""
+
+    months_before: date
+    days_from: date
+    days_to: date
+    sign: int
+
+
+def cut(day: date) -> Cut:
+    """The plan of the running total by ``day``: whole months when it ends one, else the mart's months
+    around its month and the fewer of its days before or after it, from the dossiers."""
+    first = day.replace(day=1)
+    last = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    after = day + timedelta(days=1)
+    if day == last:
+        return Cut(after, after, day, 1)  # no day to read
+    if (last - day).days < day.day:  # fewer days after it than up to it: the month less those days
+        return Cut(last + timedelta(days=1), after, last, -1)
+    return Cut(first, first, day, 1)
 
 
 def live_overdue(period_to: date, as_of: datetime) -> bool:
@@ -75,20 +94,22 @@ def window_ranges(windows: Sequence[tuple[date, date]]) -> dict:
 
 def parameters(periods: Sequence[tuple[date, date]], as_of: Sequence[datetime]) -> dict:
     """The plan parameters of ``queries/kpi_counts_from_marts`` for the periods and their as-of instants."""
-    lo = [window_start(start - timedelta(days=1)) for start, _ in periods]
-    hi = [window_start(end) for _, end in periods]
+    lo = [cut(start - timedelta(days=1)) for start, _ in periods]
+    hi = [cut(end) for _, end in periods]
     live = [live_overdue(end, instant) for (_, end), instant in zip(periods, as_of)]
-    # the days read from the dossiers: each cut's window up to the cut (lo: to F - 1, hi: to T)
-    windows = [(w, start - timedelta(days=1)) for w, (start, _) in zip(lo, periods) if w < start]
-    windows += [(w, end) for w, (_, end) in zip(hi, periods) if w <= end]  # each within one month
+    windows = [(c.days_from, c.days_to) for c in lo + hi if c.days_from <= c.days_to]  # each within one month
     live_from = [end + timedelta(days=1) for (_, end), is_live in zip(periods, live) if is_live]
-    reads = [w for w, _ in windows] + live_from  # the earliest end day a dossier read can have
+    reads = [first for first, _ in windows] + live_from  # the earliest end day a dossier read can have
     live_instants = [instant for instant, is_live in zip(as_of, live) if is_live]
     live_day_ends = [datetime.combine(end, _END_OF_DAY) for (_, end), is_live in zip(periods, live) if is_live]
+    months = [c.months_before for c in lo + hi]
     return {
-        "lo_window": lo, "hi_window": hi, "max_window": max(lo + hi), "history_to": min(lo), "live_overdue": live,
+        **{f"{side}_{name}": [getattr(c, name) for c in cuts]
+           for side, cuts in (("lo", lo), ("hi", hi)) for name in Cut._fields},
+        "max_month": max(months), "history_to": min(c.months_before for c in lo), "live_overdue": live,
         "any_live": bool(live_from),
         "live_due_from": min(live_instants, default=datetime.max), "live_due_to": max(live_day_ends, default=datetime.min),
         **window_ranges(windows),
         "scan_recent": bool(reads), "recent_from": min(reads, default=date.max),
+        "recent_to": max([last for _, last in windows] + [end for _, end in periods]),  # the latest day read
     }

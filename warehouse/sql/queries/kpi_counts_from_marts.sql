@@ -1,8 +1,9 @@
 -- The counts of queries/kpi_counts_from_dossiers.sql, added up from the KPI mart (marts/kpi_month.sql)
 -- instead of every dossier: each count is a running total by the period's end day T minus one by the
--- day before its start (F - 1). The running total by a cut day is the mart's whole months before the
--- cut's window plus the dossiers' own events in the window (the cut's month up to the cut, empty when
--- the cut ends a month: warehouse/kpi_plan.py plans it). pending_overdue at the end of T is such a
+-- day before its start (F - 1). The running total by a cut day is the mart's whole months up to a month
+-- boundary plus or minus the dossiers' own events in the cut's window, the days between the cut and that
+-- boundary (the cut's month up to the cut, added, or after it, taken away; none when the cut ends a
+-- month: warehouse/kpi_plan.py plans it). pending_overdue at the end of T is such a
 -- running total too (received and past due, minus those also ended); at an as-of instant inside a day
 -- (now, for a period ending today) it is that total less the dossiers open at T that are past due by
 -- the end of T but not yet at the instant (due between now and the day's end: a few, not every open one).
@@ -10,28 +11,36 @@
 --
 -- Parameters: those of queries/kpi.sql, and
 --   $grain                  : the mart's grain that has the slice's one dimension (or 'unit')
---   $lo_window, $hi_window  : date[]     per period, the first day of each cut's window: the cut F - 1
---                                        (lo) or T (hi) takes the mart's months before it, and the
---                                        dossiers' events from it to the cut
---   $max_window             : date       the latest of them (no later month is read)
---   $history_to             : date       the earliest of them (months before the carry year before it
---                                        are read as that carry)
+--   $lo_months_before, $lo_days_from, $lo_days_to, $lo_sign : per period, the cut F - 1 (kpi_plan.Cut):
+--                                        the mart's months before the first, and sign × the dossiers'
+--                                        events on the days from..to (none when from > to)
+--   $hi_months_before, $hi_days_from, $hi_days_to, $hi_sign : the same of the cut T
+--   $max_month              : date       the latest months_before (no later month is read)
+--   $history_to             : date       the earliest lo months_before (months before the carry year
+--                                        before it are read as that carry)
 --   $live_overdue           : boolean[]  per period: whether its as-of instant is inside day T (now)
 --   $any_live               : whether any period's is
 --   $live_due_from, $live_due_to : timestamp the earliest such instant and the latest end of such a T:
 --                                        the due times of a dossier past due by T's end, not at the instant
 --   $window_from_N, $window_to_N, $due_from_N, $due_to_N (N = 1..4): the windows' days as four ranges,
 --                                        and the due times a dossier falling past due in each can have
---   $scan_recent, $recent_from : whether any dossier is read, and the earliest day of an event read
---                                        from the dossiers (a window's start, or T + 1 for a live T)
+--   $scan_recent, $recent_from, $recent_to : whether any dossier is read, the earliest day of an event
+--                                        read from the dossiers (a window's start, or T + 1 for a live T),
+--                                        and the latest day one is received on (a window's end, or a T)
 with periods as (
     select
         unnest($period_from::date[])                    as period_from,
         unnest($period_to::date[])                      as period_to,
         unnest($as_of::timestamp[])                     as as_of,
         unnest($live_overdue::boolean[])                as live_overdue,
-        unnest($lo_window::date[])                      as lo_window,
-        unnest($hi_window::date[])                      as hi_window,
+        unnest($lo_months_before::date[])               as lo_months_before,
+        unnest($lo_days_from::date[])                   as lo_days_from,
+        unnest($lo_days_to::date[])                     as lo_days_to,
+        unnest($lo_sign::int[])                         as lo_sign,
+        unnest($hi_months_before::date[])               as hi_months_before,
+        unnest($hi_days_from::date[])                   as hi_days_from,
+        unnest($hi_days_to::date[])                     as hi_days_to,
+        unnest($hi_sign::int[])                         as hi_sign,
         unnest(range(1, len($period_from::date[]) + 1)) as period_idx
 ),
 
@@ -47,7 +56,7 @@ mart_cells as (
         select *
         from mart_kpi_month
         where grain = $grain
-          and month < $max_window
+          and month < $max_month
           and month >= coalesce((select year from carry_year), date '0001-01-01')
         union all by name
         select
@@ -61,8 +70,9 @@ mart_cells as (
 ),
 
 -- the dossiers that may have an event (received, ended, past due) in a cut's window, or fall past due
--- between a live period's instant and the end of its day: only those, not every dossier between the earliest window and the latest (a
--- comparison with the same period last year has windows a year apart). The windows come as at most four
+-- between a live period's instant and the end of its day: only those, not every dossier between the
+-- earliest window and the latest (a comparison with the same period last year has windows a year
+-- apart). The windows come as at most four
 -- ranges of days ($window_from_N..$window_to_N; kpi_plan merges more into four), each tested on the stored
 -- columns alone so the scan compares values and computes nothing: a dossier falls past due in a range
 -- only if it is due within a day of it. The weights below keep exactly the windows' days. One that ended
@@ -72,7 +82,7 @@ window_dossiers as (
     select *
     from fct_dossiers
     where $scan_recent
-      and received_date <= $max_to
+      and received_date <= $recent_to
       and (end_date is null or end_date >= $recent_from)  -- true of every dossier needed, in the shape scans skip data by
       and (($any_live and due_at between $live_due_from and $live_due_to)
            or received_date between $window_from_1 and $window_to_1 or end_date between $window_from_1 and $window_to_1
@@ -149,14 +159,15 @@ cells as (
     group by group_key, is_estimate, is_day, day
 ),
 
--- each cell with whether it counts in the running total by T (hi) and by F - 1 (lo)
+-- each cell with how it counts in the running total by T (hi) and by F - 1 (lo): 1, 0, or -1 for a
+-- day after the cut in a month the mart's months take whole
 weighted as (
     select
         p.period_idx, c.*,
-        (case when c.is_day then c.day between p.hi_window and p.period_to
-              else c.day < p.hi_window end)::int                   as hi,
-        (case when c.is_day then c.day between p.lo_window and p.period_from - 1
-              else c.day < p.lo_window end)::int                   as lo
+        case when c.is_day then (c.day between p.hi_days_from and p.hi_days_to)::int * p.hi_sign
+             else (c.day < p.hi_months_before)::int end              as hi,
+        case when c.is_day then (c.day between p.lo_days_from and p.lo_days_to)::int * p.lo_sign
+             else (c.day < p.lo_months_before)::int end              as lo
     from periods as p
     cross join cells as c
 ),
@@ -193,7 +204,7 @@ flows as (
         sum((received - ended) * hi)                                 as pending_total,
         sum((overdue_due - overdue_due_ended) * hi)                  as overdue_by_day_end
     from weighted
-    where hi = 1 or lo = 1
+    where hi <> 0 or lo <> 0
     group by period_idx, group_key
 ),
 
