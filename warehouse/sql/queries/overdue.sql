@@ -15,7 +15,7 @@ overdue as (
         date_diff('minute', cast($as_of as timestamp), due_at) / 60.0 as hours_left
     from scoped
     where received_at <= $as_of
-      and (end_at is null or end_date > cast($as_of as date))
+      and (end_date is null or end_date > cast($as_of as date))  -- one column, the shape scans skip data by
       and ($due_from is null or due_at >= $due_from)
       and due_at < $due_before
 )
