@@ -61,7 +61,7 @@ def _load(db: Path, files: list[Path], *, as_json: bool) -> int:
         return _refused(RefusedFile(str(missing[0]), "không tìm thấy tệp", "file not found"), as_json)
     bar = tqdm(unit=" dòng", desc="Đang nạp", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:
-        report = load_files(db, files, progress=bar.update)
+        report = load_files(db, files, progress=lambda rows: bar.update(rows - bar.n))  # a position
     except RefusedFile as refusal:
         bar.close()
         return _refused(refusal, as_json)

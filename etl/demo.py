@@ -39,7 +39,7 @@ def build_demo(db: Path | str, *, today: date | None = None, exports_dir: Path |
         files = generate_catalogues(exports_dir, seed=get_settings().demo_seed)
         files += generate_exports(exports_dir, today=today, seed=get_settings().demo_seed, scale=scale, progress=step)
     with tqdm(desc="Nạp vào kho dữ liệu", unit=" dòng", unit_scale=True, disable=disable, file=sys.stderr) as bar:
-        report = load_files(db, files, progress=bar.update, meta={"simulated": "true"})
+        report = load_files(db, files, progress=lambda rows: bar.update(rows - bar.n), meta={"simulated": "true"})
     if show_progress:
         print(f"Kho demo sẵn sàng: {number(report.rows_loaded)} dòng từ {len(files)} tệp, "
               f"{decimal(report.duration_s)} giây.", file=sys.stderr)

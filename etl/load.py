@@ -57,6 +57,8 @@ class LoadReport:
 
 
 Progress = Callable[[int], None]
+"""Told the rows read so far in the batch: a position, not an increment, so a load that starts again (a file
+with ragged rows, or a layer that turned out to need a full version) moves the bar back, never past the end."""
 
 
 def load_files(db: Path | str, paths: Sequence[Path | str], *, progress: Progress | None = None,
@@ -74,7 +76,11 @@ def load_files(db: Path | str, paths: Sequence[Path | str], *, progress: Progres
         into = write_target(con)
         batch_id = _next_id(con, "load_batches", "batch_id")
         con.execute(f"insert into {into}.load_batches (batch_id, started_at) values (?, ?)", [batch_id, local_now()])
-        reports = [_load_file(con, batch_id, seq, fact, progress) for seq, fact in enumerate(facts, start=1)]
+        reports: list[FileReport] = []
+        for seq, fact in enumerate(facts, start=1):
+            done = sum(r.rows_read for r in reports)
+            at = (lambda rows, done=done: progress(done + rows)) if progress else None
+            reports.append(_load_file(con, batch_id, seq, fact, at))
         _finish_batch(con, batch_id, reports)
         for key, value in (meta or {}).items():
             put_meta(con, key, value)
@@ -150,7 +156,7 @@ def _load_chunks(con: duckdb.DuckDBPyConnection, batch_id: int, file_id: int, se
         report.rows_loaded += result.loaded.height
         report.rows_quarantined += result.quarantined.height
         if progress:
-            progress(rows_read)
+            progress(report.rows_read)
         failpoint("chunk_inserted")
 
 

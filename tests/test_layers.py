@@ -82,11 +82,13 @@ def test_a_new_year_publishes_a_full_version(tmp_path):
     load_files(db, [write_csv(tmp_path / "a.csv", [dossier(1)])])
     load_files(db, [write_csv(tmp_path / "b.csv", [dossier(2)])])
     assert len(stack(db)) == 2
-    load_files(db, [write_csv(tmp_path / "c.csv", [dossier(3, **{"Ngày tiếp nhận": "04/03/2026 08:00",
-                                                                  "Ngày hẹn trả": "08/03/2026 17:00"})])])
+    told = []  # the load is applied twice (a layer first, then a full version): its progress says so
+    new_year = [dossier(3, **{"Ngày tiếp nhận": "04/03/2026 08:00", "Ngày hẹn trả": "08/03/2026 17:00"}), dossier(4)]
+    load_files(db, [write_csv(tmp_path / "c.csv", new_year)], progress=told.append)
     assert len(stack(db)) == 1
+    assert told == [2, 2]  # rows read so far, each time: the bar never counts a row twice
     assert cli_kpi(db, "--from", "2026-01-01", "--to", "2026-12-31")["received_new"] == 1
-    assert cli_kpi(db, *PERIOD)["received_new"] == 2
+    assert cli_kpi(db, *PERIOD)["received_new"] == 3
 
 
 def test_each_load_rewrites_the_one_layer_and_a_heavy_layer_is_folded(tmp_path, monkeypatch):
