@@ -218,3 +218,18 @@ def test_a_cut_reads_the_fewer_days_of_its_month():
     assert cut(date(2026, 10, 5)) == Cut(date(2026, 10, 1), date(2026, 10, 1), date(2026, 10, 5), 1)
     assert cut(date(2026, 10, 30)) == Cut(date(2026, 11, 1), date(2026, 10, 31), date(2026, 10, 31), -1)
     assert cut(date(2024, 2, 15)).sign == -1 and cut(date(2024, 2, 14)).sign == 1  # 14 days after, 15 up to it
+
+
+def test_an_instant_in_a_days_last_millisecond_is_answered_by_the_dossiers(warehouse):
+    """Now after 23:59:59.999 of today is later than the day's end the mart's totals stop at; the plan only
+    takes dossiers away from that total, so such a query reads the dossiers (and still agrees)."""
+    from warehouse.kpi_plan import within_days
+
+    day = date(2026, 10, 15)
+    late = datetime(2026, 10, 15, 23, 59, 59, 999500)
+    assert within_days([(day, day)], [datetime(2026, 10, 15, 23, 59, 59, 999000)])
+    assert not within_days([(date(2026, 1, 1), day)], [late])
+    con, _ = warehouse
+    chosen, s = [(date(2026, 1, 1), day)], Slice(date(2026, 1, 1), day)
+    assert kpi.query_kpis(con, chosen, s, scope=ALL, now=late) == \
+        kpi.query_kpis(con, chosen, s, scope=ALL, now=late, from_marts=False)

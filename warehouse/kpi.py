@@ -99,7 +99,7 @@ def query_kpis(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, dat
     """
     params = query_params(con, periods, s, group_by, now, scope)
     grain = kpi_plan.grain(s, group_by) if from_marts else None
-    if grain is None:
+    if grain is None or not kpi_plan.within_days(periods, params["as_of"]):
         return fetch_rows(con, "queries/kpi", params)
     plan = kpi_plan.parameters(periods, params["as_of"]) | {"grain": grain}
     try:

@@ -59,9 +59,16 @@ def cut(day: date) -> Cut:
 
 def live_overdue(period_to: date, as_of: datetime) -> bool:
     """Whether pending_overdue needs a correction from the dossiers: at the end of a day it is a running
-    total of dated events like the other counts; at an as-of instant inside the day (now) it is that
-    total less the open dossiers due between the instant and the day's end."""
+    total of dated events like the other counts; at an earlier as-of instant (now, for a period ending
+    today or later) it is that total less the open dossiers due between the instant and T's end."""
     return as_of != datetime.combine(period_to, _END_OF_DAY)
+
+
+def within_days(periods: Sequence[tuple[date, date]], as_of: Sequence[datetime]) -> bool:
+    """Whether every as-of instant is at or before its period's end, as the plan assumes: the correction
+    above only takes dossiers away. Now is later only in a day's last millisecond (after 23:59:59.999),
+    and then the dossiers answer."""
+    return all(instant <= datetime.combine(end, _END_OF_DAY) for (_, end), instant in zip(periods, as_of))
 
 
 WINDOW_RANGES = 4  # queries/kpi_counts_from_marts.sql tests this many ranges of window days

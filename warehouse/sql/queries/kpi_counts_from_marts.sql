@@ -4,9 +4,10 @@
 -- boundary plus or minus the dossiers' own events in the cut's window, the days between the cut and that
 -- boundary (the cut's month up to the cut, added, or after it, taken away; none when the cut ends a
 -- month: warehouse/kpi_plan.py plans it). pending_overdue at the end of T is such a
--- running total too (received and past due, minus those also ended); at an as-of instant inside a day
--- (now, for a period ending today) it is that total less the dossiers open at T that are past due by
--- the end of T but not yet at the instant (due between now and the day's end: a few, not every open one).
+-- running total too (received and past due, minus those also ended); at an earlier as-of instant (now,
+-- for a period ending today or later) it is that total less the dossiers open at T that are past due by
+-- the end of T but not yet at the instant (due between now and T's end: for T today, those due before
+-- midnight, not every open one). An instant after T's end is not planned here (kpi_plan.within_days).
 -- The equivalence test (tests/test_mart_equivalence.py) holds the two paths to the same figures.
 --
 -- Parameters: those of queries/kpi.sql, and
@@ -18,7 +19,7 @@
 --   $max_month              : date       the latest months_before (no later month is read)
 --   $history_to             : date       the earliest lo months_before (months before the carry year
 --                                        before it are read as that carry)
---   $live_overdue           : boolean[]  per period: whether its as-of instant is inside day T (now)
+--   $live_overdue           : boolean[]  per period: whether its as-of instant is before T's end (now)
 --   $any_live               : whether any period's is
 --   $live_due_from, $live_due_to : timestamp the earliest such instant and the latest end of such a T:
 --                                        the due times of a dossier past due by T's end, not at the instant
@@ -208,7 +209,7 @@ flows as (
     group by period_idx, group_key
 ),
 
--- KPI.md's pending_overdue at an as-of instant inside day T (now) is overdue_by_day_end less the dossiers
+-- KPI.md's pending_overdue at an as-of instant before T's end (now) is overdue_by_day_end less the dossiers
 -- received by T, not ended by T and past due by T's end, that are due at or after the instant
 not_yet_overdue as (
     select p.period_idx, r.group_key, count(*) as not_yet_overdue
