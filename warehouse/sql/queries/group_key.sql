@@ -7,6 +7,5 @@ case $group_by
     when 'handling_level' then coalesce(handling_level, '')
     when 'channel' then cast(channel as varchar)
     when 'procedure' then coalesce(procedure_code, '')
-    -- the child of the sliced unit this dossier lies under; the unit itself when coded there
-    when 'unit_child' then coalesce(unit_path[$unit_depth + 1], unit_path[$unit_depth])
+    when 'unit_child' then unit_child  -- queries/sliced: the child of the sliced unit it lies under
 end

@@ -114,7 +114,7 @@ cells as (
         select
             group_key, is_estimate, false as is_day, month as day,
             columns(* exclude (grain, month, unit_ref, field, agency, handling_level, channel, procedure_code,
-                               unit_path, unit_name, unit_leaf, group_key, is_estimate))
+                               unit_path, unit_name, unit_leaf, unit_child, group_key, is_estimate))
         from (select *, {{ include 'queries/group_key' }} as group_key
               from {{ include 'queries/sliced' source='mart_cells' }} as sliced)
         union all by name

@@ -5,17 +5,25 @@
 -- The rows come from `source`: fct_dossiers, or the KPI mart's cells (the same unit and dimension columns).
 select
     src.*,
-    unit_views.path                 as unit_path,
-    unit_views.unit_name            as unit_name,
-    unit_views.path[array_length(unit_views.path)] as unit_leaf,  -- the last (written so every dialect reads it alike)
-    coalesce(unit_views.estimated_from <= $unit_depth + (case when $group_by = 'unit_child' then 1 else 0 end),
-             false)                 as is_estimate
+    units.unit_path, units.unit_name, units.unit_leaf, units.unit_child, units.is_estimate
 from {{ source }} as src
-join unit_views
-  on unit_views.unit_ref = src.unit_ref
- and unit_views.view_list = $view
-where ($unit is null or unit_views.path[$unit_depth] = $unit)
-  and ($field is null or field = $field)
+join (
+    -- the view's units with what a query reads of each, computed once a unit rather than once a row
+    select
+        unit_ref,
+        path                                                    as unit_path,
+        unit_name,
+        path[array_length(path)]                                as unit_leaf,  -- the last (written so every dialect reads it alike)
+        -- the child of the sliced unit a row lies under; the unit itself when coded there
+        coalesce(path[$unit_depth + 1], path[$unit_depth])      as unit_child,
+        coalesce(estimated_from <= $unit_depth + (case when $group_by = 'unit_child' then 1 else 0 end),
+                 false)                                         as is_estimate
+    from unit_views
+    where view_list = $view
+      and ($unit is null or path[$unit_depth] = $unit)
+) as units
+  on units.unit_ref = src.unit_ref
+where ($field is null or field = $field)
   and ($agency is null or agency = $agency)
   and ($handling_level is null or handling_level = $handling_level)
   and ($channel is null or channel = $channel)
