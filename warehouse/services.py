@@ -33,7 +33,7 @@ def _params(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]]
     if group_by not in DIMENSIONS:
         raise ValueError(f"the service catalogue cannot be grouped by {group_by!r}")
     params = kpi.query_params(con, periods, s, group_by, None, scope)
-    return {k: params[k] for k in ("period_from", "period_to", "min_from", "max_to") + kpi.SLICE_PARAMS}
+    return {k: params[k] for k in ("period_from", "period_to") + kpi.SLICE_PARAMS}
 
 
 def query_services(con: duckdb.DuckDBPyConnection, periods: Sequence[tuple[date, date]], s: Slice, *,

@@ -2,9 +2,8 @@
 -- dossiers received in the period that used it (KPI.md "Service catalogue"). Included by queries/services
 -- (the counts) and queries/procedure_list (the lists a province reviews), so both read one definition.
 --
--- Parameters: those of queries/kpi ($period_from, $period_to, $min_from, $max_to, the slice, $group_by).
--- $group_by may be none | field | handling_level | procedure | unit_child: agencies and channels are not
--- the catalogue's.
+-- Parameters: those of queries/kpi ($period_from, $period_to, the slice, $group_by). $group_by may be
+-- none | field | handling_level | procedure | unit_child: agencies and channels are not the catalogue's.
 --
 -- A procedure counts in a unit when it is handled at a level that unit has: a commune handles the Xã
 -- procedures, a (pre-2025) district the Huyện and Xã ones, a province (and the unknown and "new units"
@@ -109,7 +108,6 @@ used as (
     join {{ include 'queries/sliced' source='fct_dossiers' }} as sliced
       on sliced.received_date between p.period_from and p.period_to
     where sliced.procedure_code is not null
-      and sliced.received_date between $min_from and $max_to  -- constant bounds, so the scan skips the rest
     group by all
 )
 
