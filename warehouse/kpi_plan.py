@@ -114,7 +114,7 @@ def parameters(periods: Sequence[tuple[date, date]], as_of: Sequence[datetime]) 
         **{f"{side}_{name}": [getattr(c, name) for c in cuts]
            for side, cuts in (("lo", lo), ("hi", hi)) for name in Cut._fields},
         "max_month": max(months), "history_to": min(c.months_before for c in lo), "live_overdue": live,
-        "any_live": bool(live_from),
+        "any_live": any(live),
         "live_due_from": min(live_instants, default=datetime.max), "live_due_to": max(live_day_ends, default=datetime.min),
         **window_ranges(windows),
         "scan_recent": bool(reads), "recent_from": min(reads, default=date.max),

@@ -3,8 +3,8 @@
 -- day before its start (F - 1). The running total by a cut day is the mart's whole months up to a month
 -- boundary plus or minus the dossiers' own events in the cut's window, the days between the cut and that
 -- boundary (the cut's month up to the cut, added, or after it, taken away; none when the cut ends a
--- month: warehouse/kpi_plan.py plans it). pending_overdue at the end of T is such a
--- running total too (received and past due, minus those also ended); at an earlier as-of instant (now,
+-- month: warehouse/kpi_plan.py plans it). pending_overdue at the end of T is such a running total too
+-- (received and past due, minus those also ended); at an earlier as-of instant (now,
 -- for a period ending today or later) it is that total less the dossiers open at T that are past due by
 -- the end of T but not yet at the instant (due between now and T's end: for T today, those due before
 -- midnight, not every open one). An instant after T's end is not planned here (kpi_plan.within_days).
@@ -73,12 +73,11 @@ mart_cells as (
 -- the dossiers that may have an event (received, ended, past due) in a cut's window, or fall past due
 -- between a live period's instant and the end of its day: only those, not every dossier between the
 -- earliest window and the latest (a comparison with the same period last year has windows a year
--- apart). The windows come as at most four
--- ranges of days ($window_from_N..$window_to_N; kpi_plan merges more into four), each tested on the stored
--- columns alone so the scan compares values and computes nothing: a dossier falls past due in a range
--- only if it is due within a day of it. The weights below keep exactly the windows' days. One that ended
--- before a window has no event in it: if it fell past due later, its "past due" and "past due and ended"
--- events share that day and cancel.
+-- apart). The windows come as at most four ranges of days ($window_from_N..$window_to_N; kpi_plan merges
+-- more into four), each tested on the stored columns alone so the scan compares values and computes
+-- nothing: a dossier falls past due in a range only if it is due within a day of it. The weights below
+-- keep exactly the windows' days. One that ended before a window has no event in it: if it fell past
+-- due later, its "past due" and "past due and ended" events share that day and cancel.
 window_dossiers as (
     select *
     from fct_dossiers
